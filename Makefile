@@ -1,0 +1,44 @@
+# smdev.workstation: every target installs what it needs first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+export PATH := $(BIN):$(PATH)
+# The toolchain is reinstalled only when its pins change.
+TOOLCHAIN := $(VENV)/.toolchain-$(shell cat requirements/toolchain.txt requirements/constraints.txt | sha256sum | cut -c1-12)
+COLLECTION_LINK := .collections/ansible_collections/smdev/workstation
+# Ask for the sudo password only where sudo needs one.
+BECOME = $(shell [ "$$(id -u)" = 0 ] || sudo -n true 2>/dev/null || echo --ask-become-pass)
+ARGS ?=
+
+.PHONY: help toolchain laptop ec2 test lint docs
+
+help:  ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(TOOLCHAIN): requirements/toolchain.txt requirements/constraints.txt
+	@scripts/ensure-venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check \
+		-r requirements/toolchain.txt -c requirements/constraints.txt
+	@rm -f $(VENV)/.toolchain-* && touch $@
+
+$(COLLECTION_LINK):
+	@mkdir -p $(@D) && ln -sfn ../../.. $@
+
+toolchain: $(TOOLCHAIN) $(COLLECTION_LINK)  ## Install the pinned control-node toolchain into .venv
+
+laptop: toolchain  ## Set up this machine: runs playbooks/laptop.yml against localhost
+	ansible-playbook playbooks/laptop.yml $(BECOME) $(ARGS)
+
+ec2: toolchain  ## Configure the EC2 dev VM: runs playbooks/ec2.yml
+	ansible-playbook playbooks/ec2.yml $(BECOME) $(ARGS)
+
+test: toolchain  ## Lint, unit tests, then every molecule scenario on every platform
+	python -m tests.harness.run $(ARGS)
+
+lint: toolchain  ## yamllint, ansible-lint (production profile), ruff, role README check
+	python -m tests.harness.run --only lint $(ARGS)
+
+docs: toolchain  ## Regenerate the role README variable tables from argument_specs
+	python scripts/role_docs.py

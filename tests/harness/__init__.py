@@ -1,0 +1,1 @@
+"""The test harness behind `make test`: engine, images, mirror, runner."""

@@ -1,0 +1,227 @@
+"""`make test`: lint, unit tests, then every molecule scenario on every platform.
+
+Fails fast between stages, and ends with one line `N passed, N failed`
+(plus skipped) counting lint checks, unit tests and scenario runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.harness import images, mirror
+from tests.harness.engine import Engine, HarnessError
+from tests.harness.log import loud, say
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = ROOT / "build"
+LOGS = BUILD / "logs"
+STAGES = ("lint", "unit", "molecule")
+SCENARIO_TIMEOUT = 30 * 60
+
+
+@dataclass
+class Tally:
+    """What ran and how it ended; printed as the closing lines."""
+
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    rows: list[tuple[str, str, float]] = field(default_factory=list)
+
+    def record(self, name: str, ok: bool | None, seconds: float) -> None:
+        outcome = {True: "passed", False: "FAILED", None: "SKIPPED"}[ok]
+        if ok is None:
+            self.skipped += 1
+        elif ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+        self.rows.append((name, outcome, seconds))
+
+    def summary(self) -> str:
+        line = f"{self.passed} passed, {self.failed} failed"
+        return line + (f", {self.skipped} skipped" if self.skipped else "")
+
+
+def run_logged(name: str, argv: list[str], env: dict[str, str] | None = None,
+               timeout: float | None = None) -> tuple[bool, float, Path]:
+    """Run argv with its output in build/logs/<name>.log; show the tail on failure."""
+    log_path = LOGS / f"{name}.log"
+    start = time.monotonic()
+    with log_path.open("w") as log:
+        try:
+            result = subprocess.run(
+                argv, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                env=env, timeout=timeout, check=False,
+            )
+            ok = result.returncode == 0
+        except subprocess.TimeoutExpired:
+            log.write(f"\n[harness] timed out after {timeout} s\n")
+            ok = False
+    seconds = time.monotonic() - start
+    if not ok:
+        tail = log_path.read_text(errors="replace").splitlines()[-60:]
+        loud(f"{name} FAILED after {seconds:.0f} s; last lines of {log_path}:\n" + "\n".join(tail))
+    return ok, seconds, log_path
+
+
+def stage_lint(tally: Tally) -> None:
+    checks = {
+        "lint-yamllint": ["yamllint", "--strict", "."],
+        "lint-ansible-lint": ["ansible-lint", "--offline"],
+        "lint-ruff": ["ruff", "check", "."],
+        "lint-role-docs": [sys.executable, "scripts/role_docs.py", "--check"],
+    }
+    for name, argv in checks.items():
+        say(f"{name}: {' '.join(argv)}")
+        ok, seconds, _ = run_logged(name, argv)
+        tally.record(name, ok, seconds)
+
+
+def stage_unit(tally: Tally) -> None:
+    junit = BUILD / "junit-unit.xml"
+    say("unit tests: pytest tests/unit")
+    ok, seconds, _ = run_logged(
+        "unit", [sys.executable, "-m", "pytest", "tests/unit", "-p", "no:cacheprovider",
+                 "-n", "2", f"--junitxml={junit}"],
+    )
+    if not junit.exists():
+        tally.record("unit (pytest did not run)", False, seconds)
+        return
+    suite = ET.parse(junit).getroot()  # noqa: S314 - pytest's own report
+    suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
+    assert suite is not None
+    total, failures, errors, skips = (int(suite.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
+    tally.passed += total - failures - errors - skips
+    tally.failed += failures + errors
+    tally.skipped += skips
+    tally.rows.append((f"unit ({total} tests)", "passed" if ok else "FAILED", seconds))
+    if not ok and failures + errors == 0:
+        tally.failed += 1
+
+
+def scenarios(selected: list[str]) -> list[str]:
+    found = sorted(p.parent.name for p in (ROOT / "molecule").glob("*/molecule.yml"))
+    unknown = set(selected) - set(found)
+    if unknown:
+        raise HarnessError(f"no such scenario: {', '.join(sorted(unknown))} (have: {', '.join(found)})")
+    return [s for s in found if not selected or s in selected]
+
+
+def available_platforms(selected: list[str], tally: Tally, names: list[str]) -> list[images.Platform]:
+    """Platforms to run; a non-required one whose archive is silent is skipped loudly."""
+    chosen = []
+    for platform in images.PLATFORMS:
+        if selected and platform.name not in selected:
+            continue
+        reason = images.archive_answers(platform)
+        if reason and platform.required:
+            raise HarnessError(f"{platform.name} is required but its archive does not answer: {reason}")
+        if reason:
+            loud(f"SKIPPED: every scenario on {platform.name}, because {reason}")
+            for name in names:
+                tally.record(f"{name} on {platform.name}", None, 0.0)
+            continue
+        chosen.append(platform)
+    return chosen
+
+
+def run_scenario(scenario: str, platform: images.Platform, env: dict[str, str]) -> tuple[bool, float]:
+    instance = f"{scenario}-{platform.name}"
+    subprocess.run(["docker", "rm", "-f", instance], capture_output=True, check=False)
+    job_env = {**env, "MOLECULE_EPHEMERAL_DIRECTORY": str(BUILD / "molecule" / instance)}
+    say(f"scenario {scenario} on {platform.name}: molecule test")
+    ok, seconds, log_path = run_logged(
+        f"molecule-{instance}",
+        ["molecule", "test", "--scenario-name", scenario, "--platform-name", instance],
+        env=job_env,
+        timeout=SCENARIO_TIMEOUT,
+    )
+    say(f"scenario {scenario} on {platform.name}: {'passed' if ok else 'FAILED'} in {seconds:.0f} s ({log_path.name})")
+    return ok, seconds
+
+
+def stage_molecule(tally: Tally, args: argparse.Namespace) -> None:
+    names = scenarios(args.scenario)
+    with Engine(LOGS) as engine:
+        platforms = available_platforms(args.platform, tally, names)
+        with concurrent.futures.ThreadPoolExecutor(len(platforms) or 1) as pool:
+            start = time.monotonic()
+            built = pool.map(lambda p: images.ensure(p, LOGS), platforms)
+            tags = dict(zip([p.name for p in platforms], built, strict=True))
+        tally.rows.append(("base images", "ready", time.monotonic() - start))
+        mirror_root = BUILD / "mirror"
+        mirror.fill(mirror_root)
+        with mirror.serve(mirror_root, host=engine.bridge_gateway()) as server:
+            say(f"mirror: {mirror_root} served at {server.url} for the containers")
+            env = {**os.environ, "SMDEV_MIRROR_URL": server.url}
+            env.update({f"SMDEV_IMAGE_{name.upper()}": tag for name, tag in tags.items()})
+            jobs = [(s, p) for s in names for p in platforms]
+            with concurrent.futures.ThreadPoolExecutor(args.workers) as pool:
+                futures = {pool.submit(run_scenario, s, p, env): (s, p) for s, p in jobs}
+                for future in concurrent.futures.as_completed(futures):
+                    scenario, platform = futures[future]
+                    ok, seconds = future.result()
+                    tally.record(f"{scenario} on {platform.name}", ok, seconds)
+                    if not ok and not args.keep_going:
+                        for other in futures:
+                            other.cancel()
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="make test ARGS=...", description=__doc__)
+    parser.add_argument("--only", choices=STAGES, action="append", default=[], help="run only these stages")
+    parser.add_argument("--scenario", action="append", default=[], help="run only these molecule scenarios")
+    parser.add_argument("--platform", action="append", default=[], help="run only these platforms")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("SMDEV_TEST_WORKERS", "2")),
+                        help="molecule runs in parallel (default 2, one per core)")
+    parser.add_argument("--keep-going", action="store_true", help="do not stop at the first failed scenario")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    args = parse(argv)
+    LOGS.mkdir(parents=True, exist_ok=True)
+    stages = args.only or list(STAGES)
+    tally = Tally()
+    started = time.monotonic()
+    try:
+        for stage in stages:
+            if tally.failed:
+                loud(f"stage {stage} not run: an earlier stage failed")
+                break
+            if stage == "lint":
+                stage_lint(tally)
+            elif stage == "unit":
+                stage_unit(tally)
+            else:
+                stage_molecule(tally, args)
+    except (HarnessError, subprocess.CalledProcessError) as error:
+        loud(f"HARNESS ERROR: {error}")
+        tally.failed += 1
+    except KeyboardInterrupt:
+        loud("interrupted")
+        tally.failed += 1
+    print("\nwhat ran                                   result     time")
+    for name, outcome, seconds in tally.rows:
+        print(f"  {name:<40} {outcome:<9} {seconds:6.0f} s")
+    total = time.monotonic() - started
+    print(f"  {'total wall time':<40} {'':<9} {total:6.0f} s")
+    (BUILD / "test-report.json").write_text(json.dumps(
+        {"passed": tally.passed, "failed": tally.failed, "skipped": tally.skipped,
+         "seconds": round(total, 1), "rows": tally.rows}, indent=2))
+    print(tally.summary(), flush=True)
+    return 1 if tally.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

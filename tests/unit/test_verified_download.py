@@ -1,0 +1,180 @@
+"""Failure paths of the shared download mechanism, against the loopback mirror."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from ansible_collections.smdev.workstation.plugins.module_utils.verified_download import (
+    DownloadError,
+    download,
+    mirror_url_for,
+)
+from tests.conftest import Key
+from tests.harness.mirror import MirrorServer
+
+UPSTREAM = "https://downloads.example.org/tool/1.2.3/tool-1.2.3.tar.gz"
+MIRROR_PATH = "/downloads.example.org/tool/1.2.3/tool-1.2.3.tar.gz"
+FAST = {"retries": 2, "delay": 0.01, "timeout": 2.0}
+
+
+def publish(mirror: MirrorServer, content: bytes) -> tuple[Path, str]:
+    """Put content at the artifact's mirror path; return it and its sha256."""
+    path = mirror.root / MIRROR_PATH.lstrip("/")  # type: ignore[attr-defined]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return path, hashlib.sha256(content).hexdigest()
+
+
+def leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if p.name.startswith("."))
+
+
+@pytest.fixture
+def installed(tmp_path: Path) -> Path:
+    """A previously installed good artifact that failures must not touch."""
+    dest = tmp_path / "cache" / "tool.tar.gz"
+    dest.parent.mkdir()
+    dest.write_bytes(b"old working version")
+    return dest
+
+
+@pytest.mark.parametrize(
+    ("url", "mirror", "expected"),
+    [
+        (UPSTREAM, "", UPSTREAM),
+        (UPSTREAM, "http://127.0.0.1:8000", "http://127.0.0.1:8000" + MIRROR_PATH),
+        (UPSTREAM, "http://127.0.0.1:8000/base/", "http://127.0.0.1:8000/base" + MIRROR_PATH),
+        ("https://h.example/x.zip?sig=1", "file:///srv/m", "file:///srv/m/h.example/x.zip"),
+    ],
+)
+def test_mirror_layout_is_host_then_path(url: str, mirror: str, expected: str) -> None:
+    assert mirror_url_for(url, mirror) == expected
+
+
+def test_good_download_lands_and_second_call_fetches_nothing(mirror: MirrorServer, tmp_path: Path) -> None:
+    _, sha = publish(mirror, b"new version")
+    dest = tmp_path / "tool.tar.gz"
+    first = download(UPSTREAM, str(dest), sha, mirror_url=mirror.url, **FAST)
+    assert first["changed"] is True
+    assert dest.read_bytes() == b"new version"
+    requests_after_first = len(mirror.requests)
+    second = download(UPSTREAM, str(dest), sha, mirror_url=mirror.url, **FAST)
+    assert second["changed"] is False
+    assert len(mirror.requests) == requests_after_first
+    assert leftovers(tmp_path) == []
+
+
+def test_check_mode_reports_change_without_writing(mirror: MirrorServer, tmp_path: Path) -> None:
+    _, sha = publish(mirror, b"new version")
+    dest = tmp_path / "tool.tar.gz"
+    result = download(UPSTREAM, str(dest), sha, mirror_url=mirror.url, check_mode=True, **FAST)
+    assert result["changed"] is True
+    assert not dest.exists()
+    assert mirror.requests == []
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        ("error500", "HTTP 500"),
+        ("hang", "no answer within"),
+        ("truncate", "truncated"),
+    ],
+)
+def test_transfer_faults_retry_then_leave_old_file(
+    mirror: MirrorServer, installed: Path, fault: str, message: str
+) -> None:
+    _, sha = publish(mirror, b"new version" * 1000)
+    mirror.faults[MIRROR_PATH] = fault
+    mirror.hang_seconds = 3
+    with pytest.raises(DownloadError, match=message):
+        download(UPSTREAM, str(installed), sha, mirror_url=mirror.url, **{**FAST, "timeout": 0.5})
+    assert mirror.requests.count(MIRROR_PATH) == FAST["retries"] + 1
+    assert installed.read_bytes() == b"old working version"
+    assert leftovers(installed.parent) == []
+
+
+def test_wrong_checksum_is_refused(mirror: MirrorServer, installed: Path) -> None:
+    publish(mirror, b"tampered")
+    pinned = hashlib.sha256(b"what upstream released").hexdigest()
+    with pytest.raises(DownloadError, match=f"expected {pinned}"):
+        download(UPSTREAM, str(installed), pinned, mirror_url=mirror.url, **FAST)
+    assert installed.read_bytes() == b"old working version"
+    assert leftovers(installed.parent) == []
+
+
+def test_unreachable_server_says_so(installed: Path) -> None:
+    sha = hashlib.sha256(b"x").hexdigest()
+    with pytest.raises(DownloadError, match="Connection refused"):
+        download(UPSTREAM, str(installed), sha, mirror_url="http://127.0.0.1:9", **FAST)
+    assert installed.read_bytes() == b"old working version"
+
+
+def signed(mirror: MirrorServer, key: Key, content: bytes, faked_time: str = "") -> str:
+    artifact, sha = publish(mirror, content)
+    key.sign(artifact, faked_time)
+    return sha
+
+
+def test_good_signature_is_accepted(mirror: MirrorServer, installed: Path, keys: dict[str, Key]) -> None:
+    sha = signed(mirror, keys["good"], b"signed release")
+    result = download(
+        UPSTREAM, str(installed), sha, mirror_url=mirror.url,
+        signature_url=UPSTREAM + ".sig", gpg_key=str(keys["good"].public),
+        gpg_fingerprint=keys["good"].fingerprint, **FAST,
+    )
+    assert result["changed"] is True
+    assert installed.read_bytes() == b"signed release"
+    assert leftovers(installed.parent) == []
+
+
+def test_tampered_file_fails_its_signature(mirror: MirrorServer, installed: Path, keys: dict[str, Key]) -> None:
+    signed(mirror, keys["good"], b"signed release")
+    _, sha = publish(mirror, b"tampered release")  # the old .sig stays
+    with pytest.raises(DownloadError, match="does not match the file"):
+        download(
+            UPSTREAM, str(installed), sha, mirror_url=mirror.url,
+            signature_url=UPSTREAM + ".sig", gpg_key=str(keys["good"].public),
+            gpg_fingerprint=keys["good"].fingerprint, **FAST,
+        )
+    assert installed.read_bytes() == b"old working version"
+    assert leftovers(installed.parent) == []
+
+
+def test_signature_by_another_key_is_refused(mirror: MirrorServer, installed: Path, keys: dict[str, Key]) -> None:
+    sha = signed(mirror, keys["other"], b"signed release")
+    with pytest.raises(DownloadError, match="expected the pinned"):
+        download(
+            UPSTREAM, str(installed), sha, mirror_url=mirror.url,
+            signature_url=UPSTREAM + ".sig", gpg_key=str(keys["other"].public),
+            gpg_fingerprint=keys["good"].fingerprint, **FAST,
+        )
+    assert installed.read_bytes() == b"old working version"
+
+
+def test_signature_unknown_to_the_pinned_key_is_refused(
+    mirror: MirrorServer, installed: Path, keys: dict[str, Key]
+) -> None:
+    sha = signed(mirror, keys["other"], b"signed release")
+    with pytest.raises(DownloadError, match="could not be checked"):
+        download(
+            UPSTREAM, str(installed), sha, mirror_url=mirror.url,
+            signature_url=UPSTREAM + ".sig", gpg_key=str(keys["good"].public),
+            gpg_fingerprint=keys["good"].fingerprint, **FAST,
+        )
+    assert installed.read_bytes() == b"old working version"
+
+
+def test_expired_key_is_refused(mirror: MirrorServer, installed: Path, keys: dict[str, Key]) -> None:
+    sha = signed(mirror, keys["expired"], b"signed release", faked_time="20200101T120000!")
+    with pytest.raises(DownloadError, match="expired"):
+        download(
+            UPSTREAM, str(installed), sha, mirror_url=mirror.url,
+            signature_url=UPSTREAM + ".sig", gpg_key=str(keys["expired"].public),
+            gpg_fingerprint=keys["expired"].fingerprint, **FAST,
+        )
+    assert installed.read_bytes() == b"old working version"
+    assert leftovers(installed.parent) == []
