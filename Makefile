@@ -5,6 +5,9 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
+# smdev.workstation resolves from this checkout wherever a tool runs from
+# (ansible.cfg's collections_path only applies next to ansible.cfg).
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
 # The toolchain is reinstalled only when its pins change.
 TOOLCHAIN := $(VENV)/.toolchain-$(shell cat requirements/toolchain.txt requirements/constraints.txt | sha256sum | cut -c1-12)
 COLLECTION_LINK := .collections/ansible_collections/smdev/workstation

@@ -74,7 +74,31 @@ def run_logged(name: str, argv: list[str], env: dict[str, str] | None = None,
     return ok, seconds, log_path
 
 
+def shadowing_copies() -> list[str]:
+    """Other installs of smdev.workstation that tools would load instead of this checkout.
+
+    ansible-lint puts ~/.ansible/collections first, so a stale copy there (left
+    by molecule's prerun, or a Galaxy install) would be linted and run instead.
+    """
+    ours = str(ROOT / ".collections" / "ansible_collections")
+    search = f"{Path.home() / '.ansible' / 'collections'}:{os.environ.get('ANSIBLE_COLLECTIONS_PATH', '')}"
+    listing = subprocess.run(
+        ["ansible-galaxy", "collection", "list", "smdev.workstation", "--format", "json"],
+        capture_output=True, text=True, check=False,
+        env={**os.environ, "ANSIBLE_COLLECTIONS_PATH": search},
+    )
+    found = json.loads(listing.stdout or "{}")
+    return [path for path in found if path != ours]
+
+
 def stage_lint(tally: Tally) -> None:
+    shadows = shadowing_copies()
+    if shadows:
+        raise HarnessError(
+            "another copy of smdev.workstation would be used instead of this checkout: "
+            + ", ".join(f"{path}/smdev/workstation" for path in shadows)
+            + ". Remove it (it is not part of this checkout) and run again."
+        )
     checks = {
         "lint-yamllint": ["yamllint", "--strict", "."],
         "lint-ansible-lint": ["ansible-lint", "--offline"],
