@@ -1,0 +1,77 @@
+"""The harness's own logic, without Docker: tallies, image recipes, mirror, docs."""
+
+from __future__ import annotations
+
+import dataclasses
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from scripts import role_docs
+from tests.harness import images
+from tests.harness.mirror import MirrorServer
+from tests.harness.run import Tally
+
+
+def test_summary_line_counts_every_outcome() -> None:
+    tally = Tally()
+    tally.record("lint", True, 1.0)
+    tally.record("common on debian12", False, 60.0)
+    tally.record("common on ubuntu2404", None, 0.0)
+    assert tally.summary() == "1 passed, 1 failed, 1 skipped"
+
+
+def test_summary_line_omits_skipped_when_none() -> None:
+    tally = Tally()
+    tally.record("lint", True, 1.0)
+    assert tally.summary() == "1 passed, 0 failed"
+
+
+def test_image_tag_follows_the_recipe() -> None:
+    debian = images.PLATFORMS[0]
+    assert debian.tag == f"smdev-test/debian12:{debian.recipe_hash()}"
+    assert debian.recipe_hash() == dataclasses.replace(debian).recipe_hash()
+    assert debian.recipe_hash() != dataclasses.replace(debian, suite="trixie").recipe_hash()
+
+
+def test_debian12_is_required_and_ubuntu_optional() -> None:
+    required = {p.name: p.required for p in images.PLATFORMS}
+    assert required == {"debian12": True, "ubuntu2404": False}
+
+
+def test_silent_archive_gives_a_reason() -> None:
+    silent = dataclasses.replace(images.PLATFORMS[1], mirror="http://127.0.0.1:9/ubuntu")
+    reason = images.archive_answers(silent, timeout=2)
+    assert "127.0.0.1:9/ubuntu/dists/noble/Release did not answer" in reason
+
+
+def test_mirror_serves_files_and_injected_faults(mirror: MirrorServer) -> None:
+    (mirror.root / "a.txt").write_text("hello")  # type: ignore[attr-defined]
+    with urllib.request.urlopen(f"{mirror.url}/a.txt", timeout=5) as response:
+        assert response.read() == b"hello"
+    mirror.faults["/a.txt"] = "error500"
+    with pytest.raises(urllib.error.HTTPError, match="500"):
+        urllib.request.urlopen(f"{mirror.url}/a.txt", timeout=5)
+    assert mirror.requests == ["/a.txt", "/a.txt"]
+
+
+def test_role_docs_table_comes_from_argument_specs(tmp_path: Path) -> None:
+    spec = tmp_path / "argument_specs.yml"
+    spec.write_text(
+        "argument_specs:\n  main:\n    short_description: demo\n    options:\n"
+        "      demo_mode:\n        type: str\n        default: fast\n        choices: [fast, safe]\n"
+        "        description: How C(demo) runs | fast or safe.\n"
+        "      demo_items:\n        type: list\n        elements: str\n        required: true\n"
+        "        description: [Items., More.]\n"
+    )
+    table = role_docs.table(spec)
+    assert "| `demo_items` | list of str | required |  | Items. More. |" in table
+    assert '| `demo_mode` | str | `"fast"` | `fast`, `safe` | How `demo` runs \\| fast or safe. |' in table
+
+
+def test_role_docs_replaces_only_the_generated_block() -> None:
+    readme = f"# role\n\nprose\n\n{role_docs.BEGIN}\nold\n{role_docs.END}\n\nmore prose\n"
+    updated = role_docs.render(readme, "new\n")
+    assert updated == f"# role\n\nprose\n\n{role_docs.BEGIN}\nnew\n{role_docs.END}\n\nmore prose\n"
