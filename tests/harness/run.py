@@ -174,6 +174,17 @@ def run_scenario(scenario: str, platform: images.Platform, env: dict[str, str]) 
     return ok, seconds
 
 
+def host_ca_certificates() -> list[str]:
+    """PEM certificates this host trusts beyond its distribution's own.
+
+    Where outbound https is inspected by a proxy (as on this sandbox), the
+    containers need the proxy's CA just as a corporate laptop does; the roles
+    take it through workstation_ca_certificates.
+    """
+    local = Path("/usr/local/share/ca-certificates")
+    return [pem.read_text() for pem in sorted(local.glob("*.crt"))] if local.is_dir() else []
+
+
 def stage_molecule(tally: Tally, args: argparse.Namespace) -> None:
     names = scenarios(args.scenario)
     with Engine(LOGS) as engine:
@@ -187,7 +198,14 @@ def stage_molecule(tally: Tally, args: argparse.Namespace) -> None:
         mirror.fill(mirror_root)
         with mirror.serve(mirror_root, host=engine.bridge_gateway()) as server:
             say(f"mirror: {mirror_root} served at {server.url} for the containers")
-            env = {**os.environ, "SMDEV_MIRROR_URL": server.url}
+            certificates = host_ca_certificates()
+            if certificates:
+                say(f"passing this host's {len(certificates)} extra CA certificate(s) to the scenarios")
+            env = {
+                **os.environ,
+                "SMDEV_MIRROR_URL": server.url,
+                "SMDEV_CA_CERTIFICATES": json.dumps(certificates),
+            }
             env.update({f"SMDEV_IMAGE_{name.upper()}": tag for name, tag in tags.items()})
             jobs = [(s, p) for s in names for p in platforms]
             with concurrent.futures.ThreadPoolExecutor(args.workers) as pool:

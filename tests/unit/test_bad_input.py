@@ -10,6 +10,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -37,16 +38,23 @@ BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
     ({"workstation_proxy": {"no_proxy": {"localhost": True}}}, "no_proxy"),
     ({"common_extra_packages": {"vim": "latest"}}, "common_extra_packages"),
     ({"workstation_user": "dev; rm -rf ~"}, "workstation_user"),
+    ({"workstation_ca_certificates": ["/etc/ssl/corp-ca.crt"]}, "workstation_ca_certificates[0]"),
+    ({"workstation_ca_certificates": "-----BEGIN CERTIFICATE-----"}, "workstation_ca_certificates"),
     ({"common_apt_cache_valid_time": "an hour"}, "common_apt_cache_valid_time"),
     ({"common_apt_cache_valid_time": -5}, "common_apt_cache_valid_time"),
 ]
 
 
 def run_laptop_check(extra_vars: dict[str, Any]) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}
+    env = {
+        **os.environ,
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+        "ANSIBLE_COLLECTIONS_PATH": str(ROOT / ".collections"),
+    }
     return subprocess.run(
         [
-            "ansible-playbook", "playbooks/laptop.yml", "--check",
+            str(Path(sys.executable).parent / "ansible-playbook"), "playbooks/laptop.yml", "--check",
             "-e", json.dumps({**extra_vars, "ansible_become": False}),
         ],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from typing import Any
 
 
@@ -19,3 +21,21 @@ def test_git_and_a_compiler_work_for_dev(login_shell: Any) -> None:
 def test_no_proxy_settings_without_a_proxy(host: Any) -> None:
     assert not host.file("/etc/profile.d/smdev-proxy.sh").exists
     assert not host.file("/etc/apt/apt.conf.d/80smdev-proxy").exists
+
+
+def test_https_to_pypi_works_for_dev(login_shell: Any) -> None:
+    """Behind this host's TLS-inspecting proxy only workstation_ca_certificates makes this pass."""
+    result = login_shell("curl -sS -o /dev/null -w '%{http_code}' https://pypi.org/simple/pip/")
+    assert result.stdout == "200", result.stderr
+
+
+def test_tls_clients_use_the_system_bundle_when_cas_are_added(host: Any, login_shell: Any) -> None:
+    added = json.loads(os.environ.get("SMDEV_CA_CERTIFICATES") or "[]")
+    bundle = login_shell("printenv REQUESTS_CA_BUNDLE").stdout.strip()
+    if added:
+        assert bundle == "/etc/ssl/certs/ca-certificates.crt"
+        assert len(host.file("/usr/local/share/ca-certificates").listdir()) == len(added)
+        assert "cert = /etc/ssl/certs/ca-certificates.crt" in host.file("/etc/pip.conf").content_string
+    else:
+        assert bundle == ""
+        assert not host.file("/etc/profile.d/smdev-ca.sh").exists
