@@ -11,8 +11,9 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
 # The toolchain is reinstalled only when its pins change.
 TOOLCHAIN := $(VENV)/.toolchain-$(shell cat requirements/toolchain.txt requirements/constraints.txt | sha256sum | cut -c1-12)
 COLLECTION_LINK := .collections/ansible_collections/smdev/workstation
-# Ask for the sudo password only where sudo needs one.
-BECOME = $(shell [ "$$(id -u)" = 0 ] || sudo -n true 2>/dev/null || echo --ask-become-pass)
+# Ask for the sudo password only where sudo needs one (-k: a password cached
+# for this terminal does not count, ansible's sudo runs without it).
+BECOME = $(shell [ "$$(id -u)" = 0 ] || sudo -k -n true 2>/dev/null || echo --ask-become-pass)
 ARGS ?=
 
 .PHONY: help toolchain laptop ec2 test lint docs

@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.harness import images, mirror
+from tests.harness import images, mirror, newcomer
 from tests.harness.engine import Engine, HarnessError
 from tests.harness.log import loud, say
 
@@ -160,6 +160,7 @@ def available_platforms(selected: list[str], tally: Tally, names: list[str]) -> 
 
 
 def run_scenario(scenario: str, platform: images.Platform, env: dict[str, str]) -> tuple[bool, float]:
+    """`molecule test` of one scenario on one platform, logged to build/logs."""
     instance = f"{scenario}-{platform.name}"
     subprocess.run(["docker", "rm", "-f", instance], capture_output=True, check=False)
     job_env = {**env, "MOLECULE_EPHEMERAL_DIRECTORY": str(BUILD / "molecule" / instance)}
@@ -207,16 +208,32 @@ def stage_molecule(tally: Tally, args: argparse.Namespace) -> None:
                 "SMDEV_CA_CERTIFICATES": json.dumps(certificates),
             }
             env.update({f"SMDEV_IMAGE_{name.upper()}": tag for name, tag in tags.items()})
-            jobs = [(s, p) for s in names for p in platforms]
+            jobs = [(run_scenario, s, p, env) for s in names for p in platforms]
+            if not args.scenario:
+                jobs += [(run_newcomer, "make laptop", p, tags[p.name], certificates) for p in platforms]
             with concurrent.futures.ThreadPoolExecutor(args.workers) as pool:
-                futures = {pool.submit(run_scenario, s, p, env): (s, p) for s, p in jobs}
+                futures = {pool.submit(job[0], *job[1:]): job for job in jobs}
                 for future in concurrent.futures.as_completed(futures):
-                    scenario, platform = futures[future]
+                    _, what, platform = futures[future][:3]
                     ok, seconds = future.result()
-                    tally.record(f"{scenario} on {platform.name}", ok, seconds)
+                    tally.record(f"{what} on {platform.name}", ok, seconds)
                     if not ok and not args.keep_going:
                         for other in futures:
                             other.cancel()
+
+
+def run_newcomer(_: str, platform: images.Platform, tag: str, certificates: list[str]) -> tuple[bool, float]:
+    """The README's first command, as a new user on a fresh machine (tests/harness/newcomer.py)."""
+    say(f"make laptop as dev on a fresh {platform.name}: twice, the second must change nothing")
+    log_path = LOGS / f"newcomer-{platform.name}.log"
+    start = time.monotonic()
+    ok = newcomer.run(platform, tag, ROOT, certificates, log_path)
+    seconds = time.monotonic() - start
+    if not ok:
+        tail = log_path.read_text(errors="replace").splitlines()[-60:]
+        loud(f"make laptop on {platform.name} FAILED; last lines of {log_path}:\n" + "\n".join(tail))
+    say(f"make laptop on {platform.name}: {'passed' if ok else 'FAILED'} in {seconds:.0f} s")
+    return ok, seconds
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

@@ -1,0 +1,89 @@
+"""The README's promise, tested: on a fresh machine, `make laptop` as a sudo user.
+
+A fresh platform container gets this checkout (tracked files, as they are in
+the working tree) in the home of `dev`, plus `make`, the one prerequisite the
+README names besides git and python3. `dev` then runs `make laptop` twice at a
+terminal (pexpect), typing its sudo password at each prompt: the first run
+must succeed, the second must report changed=0.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import pexpect
+
+from tests.harness import images
+
+RUN_OPTIONS = [
+    "--cap-add", "SYS_ADMIN", "--cap-add", "NET_ADMIN",
+    "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
+    "--tmpfs", "/run", "--tmpfs", "/run/lock", "--tmpfs", "/tmp",  # noqa: S108 - tmpfs mounts in the container
+    "--cgroupns", "host", "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
+]
+PROMPTS = [r"\[sudo\] password for dev: ", r"BECOME password: "]
+
+
+def _docker(*argv: str, stdin: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["docker", *argv], input=stdin, capture_output=True, check=check)
+
+
+def make_laptop_at_a_terminal(name: str, timeout: float = 1800) -> str:
+    """Run `make laptop` as dev at a terminal, typing the password at each prompt."""
+    child = pexpect.spawn(
+        "docker", ["exec", "-it", "-u", "dev", "-w", "/home/dev/smdev", name, "bash", "-lc", "make laptop"],
+        timeout=timeout, encoding="utf-8", codec_errors="replace",
+    )
+    transcript = []
+    while True:
+        index = child.expect([*PROMPTS, pexpect.EOF])
+        transcript.append(child.before + (child.after if isinstance(child.after, str) else ""))
+        if index == len(PROMPTS):
+            break
+        child.sendline(images.TEST_USER_PASSWORD)
+    child.close()
+    transcript.append(f"\n[exit status {child.exitstatus}]")
+    return "".join(transcript)
+
+
+def checkout_tar(root: Path) -> bytes:
+    """The tracked files of the working tree, under smdev/."""
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True).stdout
+    return subprocess.run(
+        ["tar", "--null", "-T", "-", "--transform", "s,^,smdev/,", "-c"],
+        cwd=root, input=files, capture_output=True, check=True,
+    ).stdout
+
+
+def run(platform: images.Platform, tag: str, root: Path, certificates: list[str], log_path: Path) -> bool:
+    """Return whether `make laptop` worked twice (changed=0 the second time)."""
+    name = f"newcomer-{platform.name}"
+    _docker("rm", "-f", name, check=False)
+    _docker("run", "-d", "--name", name, *RUN_OPTIONS, tag, "/lib/systemd/systemd")
+    log = log_path.open("w")
+    try:
+        time.sleep(2)
+        _docker("exec", "-i", "-u", "dev", name, "tar", "-C", "/home/dev", "-x", stdin=checkout_tar(root))
+        for index, pem in enumerate(certificates):
+            _docker("exec", "-i", name, "sh", "-c",
+                    f"cat > /usr/local/share/ca-certificates/host-{index}.crt", stdin=pem.encode())
+        setup = "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq make >/dev/null"
+        if certificates:
+            # This host's egress CA, as IT would have installed a corporate one.
+            setup = ("update-ca-certificates >/dev/null && "
+                     "printf '[global]\\ncert = /etc/ssl/certs/ca-certificates.crt\\n' > /etc/pip.conf && " + setup)
+        _docker("exec", name, "sh", "-c", setup)
+        outcomes = []
+        for attempt in (1, 2):
+            output = re.sub(r"\x1b\[[0-9;]*m", "", make_laptop_at_a_terminal(name))
+            log.write(f"===== make laptop, run {attempt} =====\n{output}\n")
+            recap = re.search(r"localhost\s*: ok=\d+\s+changed=(\d+)\s+unreachable=0\s+failed=0", output)
+            exited = "[exit status 0]" in output
+            outcomes.append(exited and recap is not None and (attempt == 1 or recap.group(1) == "0"))
+        return all(outcomes)
+    finally:
+        log.close()
+        _docker("rm", "-f", name, check=False)
