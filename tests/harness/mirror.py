@@ -8,6 +8,7 @@ the same way. Fault injection lets tests make a path fail on purpose.
 
 from __future__ import annotations
 
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -80,11 +81,43 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[Mirror
         server.server_close()
 
 
-def fill(root: Path) -> None:
-    """Fill the mirror from sources reachable here.
+def fill(root: Path) -> dict[str, str]:
+    """Fill the mirror from sources reachable here; return env vars for the scenarios.
 
     Later roles add what they download (CPython sources, pyenv, ...); each
     filler must be idempotent and keep the upstream `<host>/<path>` layout.
     """
     root.mkdir(parents=True, exist_ok=True)
     (root / "smdev-mirror.txt").write_text("smdev.workstation test mirror\n")
+    return {"SMDEV_FIXTURE_GPG_FINGERPRINT": fill_download_fixture(root)}
+
+
+# The `download` scenario fetches this as if from upstream; its sha256 is
+# pinned in molecule/download/converge.yml.
+DOWNLOAD_FIXTURE = "downloads.example.test/smdev/fixture-1.0.txt"
+DOWNLOAD_FIXTURE_BODY = b"smdev.workstation download fixture 1.0\n"
+
+
+def fill_download_fixture(root: Path) -> str:
+    """Publish the fixture with a detached signature; return the signer's fingerprint.
+
+    The signing key is made once per build directory (a throwaway, like a
+    vendor's release key); its public half is published at keys/fixture.asc.
+    """
+    target = root / DOWNLOAD_FIXTURE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(DOWNLOAD_FIXTURE_BODY)
+    home = root.parent / "fixture-gnupg"
+    gpg = ["gpg", "--batch", "--homedir", str(home)]
+    if not home.exists():
+        home.mkdir(mode=0o700)
+        subprocess.run([*gpg, "--passphrase", "", "--quick-gen-key", "smdev fixture <fixture@example.test>",
+                        "ed25519", "sign", "never"], check=True, capture_output=True)
+    listing = subprocess.run([*gpg, "--with-colons", "--list-keys"], check=True, capture_output=True, text=True)
+    fingerprint = next(line.split(":")[9] for line in listing.stdout.splitlines() if line.startswith("fpr:"))
+    (root / "keys").mkdir(exist_ok=True)
+    subprocess.run([*gpg, "--yes", "--armor", "--output", str(root / "keys/fixture.asc"), "--export", fingerprint],
+                   check=True, capture_output=True)
+    subprocess.run([*gpg, "--yes", "--output", f"{target}.sig", "--detach-sign", str(target)],
+                   check=True, capture_output=True)
+    return fingerprint

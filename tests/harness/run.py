@@ -196,7 +196,7 @@ def stage_molecule(tally: Tally, args: argparse.Namespace) -> None:
             tags = dict(zip([p.name for p in platforms], built, strict=True))
         tally.rows.append(("base images", "ready", time.monotonic() - start))
         mirror_root = BUILD / "mirror"
-        mirror.fill(mirror_root)
+        mirror_env = mirror.fill(mirror_root)
         with mirror.serve(mirror_root, host=engine.bridge_gateway()) as server:
             say(f"mirror: {mirror_root} served at {server.url} for the containers")
             certificates = host_ca_certificates()
@@ -206,6 +206,7 @@ def stage_molecule(tally: Tally, args: argparse.Namespace) -> None:
                 **os.environ,
                 "SMDEV_MIRROR_URL": server.url,
                 "SMDEV_CA_CERTIFICATES": json.dumps(certificates),
+                **mirror_env,
             }
             env.update({f"SMDEV_IMAGE_{name.upper()}": tag for name, tag in tags.items()})
             jobs = [(run_scenario, s, p, env) for s in names for p in platforms]
