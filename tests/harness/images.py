@@ -9,7 +9,9 @@ to the recipe rebuilds it.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -18,6 +20,7 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from tests.harness.engine import HarnessError
 from tests.harness.log import say
 
 IMAGE_REPO = "smdev-test"
@@ -42,11 +45,12 @@ class Platform:
     keyring_file: str = ""
 
     def recipe_hash(self) -> str:
-        """Hash of everything that shapes the image, builder code included."""
+        """Hash of everything that shapes the image, the code that builds it included."""
         digest = hashlib.sha256()
         digest.update(json.dumps(asdict(self), sort_keys=True).encode())
         digest.update(json.dumps([BASE_PACKAGES, TEST_USER, TEST_USER_PASSWORD]).encode())
-        digest.update(Path(__file__).read_bytes())
+        for builder in (fetch_keyring, customise, build):
+            digest.update(inspect.getsource(builder).encode())
         return digest.hexdigest()[:12]
 
     @property
@@ -192,6 +196,11 @@ def ensure(platform: Platform, log_dir: Path) -> str:
     if image_exists(platform.tag):
         say(f"image {platform.tag}: cached, reused")
         return platform.tag
+    if os.geteuid() != 0:
+        raise HarnessError(
+            f"the {platform.name} base image must be built, and debootstrap needs root: "
+            "run `sudo make test` once; later runs reuse the image"
+        )
     say(f"image {platform.tag}: building with debootstrap (about a minute)")
     build(platform, log_dir / f"image-{platform.name}.log")
     return platform.tag

@@ -225,7 +225,7 @@ def stage_molecule(tally: Tally, args: argparse.Namespace) -> None:
 
 def run_newcomer(_: str, platform: images.Platform, tag: str, certificates: list[str]) -> tuple[bool, float]:
     """The README's first command, as a new user on a fresh machine (tests/harness/newcomer.py)."""
-    say(f"make laptop as dev on a fresh {platform.name}: twice, the second must change nothing")
+    say(f"make laptop as dev on a fresh {platform.name}: converge, re-run and --check must then change nothing")
     log_path = LOGS / f"newcomer-{platform.name}.log"
     start = time.monotonic()
     ok = newcomer.run(platform, tag, ROOT, certificates, log_path)
