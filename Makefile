@@ -8,21 +8,29 @@ export PATH := $(BIN):$(PATH)
 # smdev.workstation resolves from this checkout wherever a tool runs from
 # (ansible.cfg's collections_path only applies next to ansible.cfg).
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
-# The toolchain is reinstalled only when its pins change.
-TOOLCHAIN := $(VENV)/.toolchain-$(shell cat requirements/toolchain.txt requirements/constraints.txt | sha256sum | cut -c1-12)
+# Each set is reinstalled only when its pins change: the runtime for
+# laptop/ec2, the full toolchain (runtime + test tools) for test/lint.
+PINS = $(shell cat $(1) requirements/constraints.txt | sha256sum | cut -c1-12)
+RUNTIME := $(VENV)/.runtime-$(call PINS,requirements/runtime.txt)
+TOOLCHAIN := $(VENV)/.toolchain-$(call PINS,requirements/runtime.txt requirements/toolchain.txt)
 COLLECTION_LINK := .collections/ansible_collections/smdev/workstation
 # Ask for the sudo password only where sudo needs one (-k: a password cached
 # for this terminal does not count, ansible's sudo runs without it).
 BECOME = $(shell [ "$$(id -u)" = 0 ] || sudo -k -n true 2>/dev/null || echo --ask-become-pass)
 ARGS ?=
 
-.PHONY: help toolchain laptop ec2 test lint docs
+.PHONY: help runtime toolchain laptop ec2 test lint docs
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(TOOLCHAIN): requirements/toolchain.txt requirements/constraints.txt
+$(RUNTIME): requirements/runtime.txt requirements/constraints.txt
 	@scripts/ensure-venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check \
+		-r requirements/runtime.txt -c requirements/constraints.txt
+	@rm -f $(VENV)/.runtime-* && touch $@
+
+$(TOOLCHAIN): $(RUNTIME) requirements/toolchain.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check \
 		-r requirements/toolchain.txt -c requirements/constraints.txt
 	@rm -f $(VENV)/.toolchain-* && touch $@
@@ -30,12 +38,14 @@ $(TOOLCHAIN): requirements/toolchain.txt requirements/constraints.txt
 $(COLLECTION_LINK):
 	@mkdir -p $(@D) && ln -sfn ../../.. $@
 
+runtime: $(RUNTIME) $(COLLECTION_LINK)
+
 toolchain: $(TOOLCHAIN) $(COLLECTION_LINK)  ## Install the pinned control-node toolchain into .venv
 
-laptop: toolchain  ## Set up this machine: runs playbooks/laptop.yml against localhost
+laptop: runtime  ## Set up this machine: runs playbooks/laptop.yml against localhost
 	ansible-playbook playbooks/laptop.yml $(BECOME) $(ARGS)
 
-ec2: toolchain  ## Configure the EC2 dev VM: runs playbooks/ec2.yml
+ec2: runtime  ## Configure the EC2 dev VM: runs playbooks/ec2.yml
 	ansible-playbook playbooks/ec2.yml $(BECOME) $(ARGS)
 
 test: toolchain  ## Lint, unit tests, then every molecule scenario on every platform

@@ -10,6 +10,7 @@ must succeed, the second must report changed=0, and so must a third run with
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import time
@@ -32,11 +33,16 @@ def _docker(*argv: str, stdin: bytes | None = None, check: bool = True) -> subpr
     return subprocess.run(["docker", *argv], input=stdin, capture_output=True, check=check)
 
 
-def make_laptop_at_a_terminal(name: str, args: str = "", timeout: float = 1800) -> str:
-    """Run `make laptop` as dev at a terminal, typing the password at each prompt."""
-    command = f"make laptop ARGS={args}" if args else "make laptop"
+def make_laptop_at_a_terminal(name: str, env: dict[str, str], args: str = "", timeout: float = 1800) -> str:
+    """Run `make laptop` as dev at a terminal, typing the password at each prompt.
+
+    The offline settings (tests/offline-vars.yml) point it at the harness
+    mirror, as a user behind a corporate mirror would.
+    """
+    command = f"make laptop ARGS='-e @tests/offline-vars.yml {args}'"
+    env_args = [item for key, value in env.items() for item in ("-e", f"{key}={value}")]
     child = pexpect.spawn(
-        "docker", ["exec", "-it", "-u", "dev", "-w", "/home/dev/smdev", name, "bash", "-lc", command],
+        "docker", ["exec", "-it", *env_args, "-u", "dev", "-w", "/home/dev/smdev", name, "bash", "-lc", command],
         timeout=timeout, encoding="utf-8", codec_errors="replace",
     )
     transcript = []
@@ -60,7 +66,7 @@ def checkout_tar(root: Path) -> bytes:
     ).stdout
 
 
-def run(platform: images.Platform, tag: str, root: Path, certificates: list[str], log_path: Path) -> bool:
+def run(platform: images.Platform, tag: str, root: Path, env: dict[str, str], log_path: Path) -> bool:
     """Return whether `make laptop` worked twice (changed=0 the second time)."""
     name = f"newcomer-{platform.name}"
     _docker("rm", "-f", name, check=False)
@@ -69,6 +75,7 @@ def run(platform: images.Platform, tag: str, root: Path, certificates: list[str]
     try:
         time.sleep(2)
         _docker("exec", "-i", "-u", "dev", name, "tar", "-C", "/home/dev", "-x", stdin=checkout_tar(root))
+        certificates = json.loads(env.get("SMDEV_CA_CERTIFICATES", "[]"))
         for index, pem in enumerate(certificates):
             _docker("exec", "-i", name, "sh", "-c",
                     f"cat > /usr/local/share/ca-certificates/host-{index}.crt", stdin=pem.encode())
@@ -80,7 +87,7 @@ def run(platform: images.Platform, tag: str, root: Path, certificates: list[str]
         _docker("exec", name, "sh", "-c", setup)
         outcomes = []
         for attempt, args in ((1, ""), (2, ""), (3, "--check")):
-            output = re.sub(r"\x1b\[[0-9;]*m", "", make_laptop_at_a_terminal(name, args))
+            output = re.sub(r"\x1b\[[0-9;]*m", "", make_laptop_at_a_terminal(name, env, args))
             log.write(f"===== make laptop {args}, run {attempt} =====\n{output}\n")
             recap = re.search(r"localhost\s*: ok=\d+\s+changed=(\d+)\s+unreachable=0\s+failed=0", output)
             exited = "[exit status 0]" in output

@@ -133,12 +133,18 @@ def stage_unit(tally: Tally) -> None:
         tally.failed += 1
 
 
+NEWCOMER = "newcomer"  # pseudo-scenario: the README's `make laptop` on a fresh container
+
+
 def scenarios(selected: list[str]) -> list[str]:
     found = sorted(p.parent.name for p in (ROOT / "molecule").glob("*/molecule.yml"))
-    unknown = set(selected) - set(found)
+    wanted = [s for s in selected if s != NEWCOMER]
+    unknown = set(wanted) - set(found)
     if unknown:
         raise HarnessError(f"no such scenario: {', '.join(sorted(unknown))} (have: {', '.join(found)})")
-    return [s for s in found if not selected or s in selected]
+    if not selected:
+        return found
+    return [s for s in found if s in wanted]
 
 
 def available_platforms(selected: list[str], tally: Tally, names: list[str]) -> list[images.Platform]:
@@ -210,8 +216,9 @@ def stage_molecule(tally: Tally, args: argparse.Namespace) -> None:
             }
             env.update({f"SMDEV_IMAGE_{name.upper()}": tag for name, tag in tags.items()})
             jobs = [(run_scenario, s, p, env) for s in names for p in platforms]
-            if not args.scenario:
-                jobs += [(run_newcomer, "make laptop", p, tags[p.name], certificates) for p in platforms]
+            if not args.scenario or NEWCOMER in args.scenario:
+                test_env = {k: v for k, v in env.items() if k.startswith("SMDEV_") and not k.startswith("SMDEV_IMAGE")}
+                jobs += [(run_newcomer, "make laptop", p, tags[p.name], test_env) for p in platforms]
             with concurrent.futures.ThreadPoolExecutor(args.workers) as pool:
                 futures = {pool.submit(job[0], *job[1:]): job for job in jobs}
                 for future in concurrent.futures.as_completed(futures):
@@ -223,12 +230,12 @@ def stage_molecule(tally: Tally, args: argparse.Namespace) -> None:
                             other.cancel()
 
 
-def run_newcomer(_: str, platform: images.Platform, tag: str, certificates: list[str]) -> tuple[bool, float]:
+def run_newcomer(_: str, platform: images.Platform, tag: str, env: dict[str, str]) -> tuple[bool, float]:
     """The README's first command, as a new user on a fresh machine (tests/harness/newcomer.py)."""
     say(f"make laptop as dev on a fresh {platform.name}: converge, re-run and --check must then change nothing")
     log_path = LOGS / f"newcomer-{platform.name}.log"
     start = time.monotonic()
-    ok = newcomer.run(platform, tag, ROOT, certificates, log_path)
+    ok = newcomer.run(platform, tag, ROOT, env, log_path)
     seconds = time.monotonic() - start
     if not ok:
         tail = log_path.read_text(errors="replace").splitlines()[-60:]
@@ -240,7 +247,8 @@ def run_newcomer(_: str, platform: images.Platform, tag: str, certificates: list
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="make test ARGS=...", description=__doc__)
     parser.add_argument("--only", choices=STAGES, action="append", default=[], help="run only these stages")
-    parser.add_argument("--scenario", action="append", default=[], help="run only these molecule scenarios")
+    parser.add_argument("--scenario", action="append", default=[],
+                        help=f"run only these molecule scenarios ({NEWCOMER}: the README's make laptop check)")
     parser.add_argument("--platform", action="append", default=[], help="run only these platforms")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("SMDEV_TEST_WORKERS", "2")),
                         help="molecule runs in parallel (default 2, one per core)")
