@@ -21,7 +21,7 @@ def ensure_test_image(login_shell: Any) -> None:
 def test_docker_info_works_without_sudo_after_a_new_login(as_user: Any) -> None:
     """A fresh login session of dev (su -), started by root, as after logging in again."""
     new_login = "su - dev -c 'id -nG; docker info --format {{.ServerVersion}}'"
-    result = as_user.run(f"echo {DEV_PASSWORD} | sudo -S -p '' {new_login}")
+    result = as_root(as_user, new_login)
     assert result.rc == 0, result.stderr
     groups, server_version = result.stdout.strip().splitlines()
     assert "docker" in groups.split()
@@ -32,11 +32,15 @@ def test_dev_is_in_the_docker_group(host: Any) -> None:
     assert "docker" in host.user("dev").groups
 
 
-def test_the_service_is_enabled_and_running(host: Any) -> None:
-    docker = host.service("docker")
-    status = host.run("systemctl status docker docker.socket --no-pager; journalctl -u docker --no-pager | tail -30")
-    assert docker.is_enabled
-    assert docker.is_running, status.stdout
+def as_root(as_user: Any, command: str) -> Any:
+    """Run a command through dev's sudo, as dev would (the minimal image has no D-Bus for plain systemctl)."""
+    return as_user.run(f"echo {DEV_PASSWORD} | sudo -S -p '' {command}")
+
+
+def test_the_service_is_enabled_and_running(as_user: Any) -> None:
+    assert as_root(as_user, "systemctl is-enabled docker").stdout.strip() == "enabled"
+    active = as_root(as_user, "systemctl is-active docker")
+    assert active.stdout.strip() == "active", active.stdout + active.stderr
 
 
 def test_docker_run_prints_the_containers_output(login_shell: Any) -> None:
@@ -115,5 +119,5 @@ def test_apt_trusts_docker_repository_but_installed_nothing_from_it(host: Any) -
     """apt keeps a repository's InRelease only after its signature checked out against Signed-By."""
     lists = host.file("/var/lib/apt/lists").listdir()
     assert [name for name in lists if "download.docker.com" in name and name.endswith("_InRelease")], lists
-    assert host.run("dpkg-query --show docker-ce").rc != 0
+    assert not host.package("docker-ce").is_installed
     assert host.package("docker.io").is_installed
