@@ -159,6 +159,8 @@ def fill_aws(root: Path) -> dict[str, str]:
         armored = _gpg(home, "--armor", "--export", fingerprint).stdout
         (keys / f"aws-cli-{name}.asc").write_text(armored)
     env = {f"SMDEV_AWS_CLI_KEY_{name.upper()}_FINGERPRINT": fpr for name, fpr in fingerprints.items()}
+    # The good key's text, for runs whose controller has no build/ directory (the newcomer check).
+    env["SMDEV_AWS_CLI_KEY_GOOD"] = (keys / "aws-cli-good.asc").read_text()
     for version, (key, _) in AWS_CLI_FIXTURES.items():
         target = root / AWS_HOST / f"awscli-exe-linux-x86_64-{version}.zip"
         body = fixture_zip(version, works=version != "2.99.4")
