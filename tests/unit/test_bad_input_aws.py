@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.unit.test_bad_input import run_laptop_check
+from tests.unit.test_bad_input import ROOT, run_laptop_check
 
 SESSION = {"name": "acme", "start_url": "https://acme.awsapps.com/start", "region": "eu-west-1"}
 PROFILE = {"name": "acme-dev", "sso_session": "acme", "account_id": "012345678901", "role_name": "Dev"}
@@ -102,3 +106,50 @@ def test_sso_is_off_by_default_on_the_ec2_profile() -> None:
     output = result.stdout + result.stderr
     assert "Invalid input" not in output, output
     assert re.search(r"aws_sso : Merge the SSO sessions.*\n.*skipping", output), json.dumps(output[-3000:])
+
+
+# sam_cli joins playbooks/laptop.yml once the pipenv role provides its pipx;
+# until then its validation runs on its own, the way the playbooks call it.
+SAM_PLAY = """\
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Validate every role's input before anything changes
+      ansible.builtin.include_role:
+        name: smdev.workstation.sam_cli
+        tasks_from: validate
+"""
+
+SAM_BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
+    ("version latest", {"sam_cli_version": "latest"}, "sam_cli_version"),
+    ("version as a number", {"sam_cli_version": 1.17}, "sam_cli_version"),
+    ("version with an operator", {"sam_cli_version": ">=1.170.0"}, "sam_cli_version"),
+    ("version with a suffix", {"sam_cli_version": "1.170.0 --index-url http://evil"}, "sam_cli_version"),
+    ("pipx relative", {"sam_cli_pipx": "bin/pipx"}, "sam_cli_pipx"),
+    ("pipx a list", {"sam_cli_pipx": ["/usr/bin/pipx"]}, "sam_cli_pipx"),
+]
+
+
+def run_sam_validation(tmp_path: Any, extra_vars: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+    playbook = tmp_path / "sam.yml"
+    playbook.write_text(SAM_PLAY)
+    env = {**os.environ, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+           "ANSIBLE_COLLECTIONS_PATH": str(ROOT / ".collections")}
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook), "--check", "-e", json.dumps(extra_vars)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+@pytest.mark.parametrize(("extra_vars", "variable"), [(v, n) for _, v, n in SAM_BAD_INPUTS],
+                         ids=[case for case, _, _ in SAM_BAD_INPUTS])
+def test_bad_sam_input_fails_validation(tmp_path: Any, extra_vars: dict[str, Any], variable: str) -> None:
+    result = run_sam_validation(tmp_path, extra_vars)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert variable in output.split("fatal:", 1)[-1], output
+
+
+def test_good_sam_input_passes_validation(tmp_path: Any) -> None:
+    result = run_sam_validation(tmp_path, {"sam_cli_version": "1.170.0", "sam_cli_pipx": "/usr/bin/pipx"})
+    assert result.returncode == 0, result.stdout + result.stderr
