@@ -28,6 +28,7 @@ AWS_CLI_FIXTURES = {
     "2.99.2": ("other", "signed by a key other than the pinned one"),
     "2.99.3": ("expired", "signed by a key that has expired since"),
     "2.99.4": ("good", "signed, but its `aws --version` fails"),
+    "2.99.5": ("good", "nothing: the next good release, to switch to"),
 }
 KEYS = ("good", "other", "expired")
 _FIXED_TIME = (2026, 1, 1, 0, 0, 0)

@@ -114,10 +114,13 @@ def test_session_manager_plugin_runs_for_dev(login_shell: Any) -> None:
     assert result.stdout.strip() == "1.2.999.0"
 
 
-def test_refused_releases_left_the_good_one_working(as_user: Any) -> None:
-    """side_effect: tampered zip, other key, expired keys and a broken build were each refused."""
-    assert as_user.run("/opt/aws-cli-fixture/bin/aws --version").stdout.startswith("aws-cli/2.99.0 ")
-    assert sorted(as_user.file("/opt/aws-cli-fixture").listdir()) == ["2.99.0", "bin"]
+def test_refused_releases_left_no_trace_and_the_upgrade_switched(as_user: Any) -> None:
+    """side_effect: tampered zip, other key, expired keys and a broken build were each refused
+    (each time 2.99.0 kept working); then 2.99.5 was installed beside 2.99.0 and switched to."""
+    assert as_user.run("/opt/aws-cli-fixture/bin/aws --version").stdout.startswith("aws-cli/2.99.5 ")
+    assert sorted(as_user.file("/opt/aws-cli-fixture").listdir()) == ["2.99.0", "2.99.5", "bin"]
+    previous = as_user.run("/opt/aws-cli-fixture/2.99.0/bin/aws --version")
+    assert previous.stdout.startswith("aws-cli/2.99.0 ")
 
 
 def test_no_installer_leftovers(host: Any) -> None:
