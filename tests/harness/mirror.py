@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.harness import fillers_docker
+from tests.harness.fillers_aws import fill_aws
 
 FAULTS = ("error500", "hang", "truncate")
 
@@ -93,6 +94,7 @@ def fill(root: Path) -> dict[str, str]:
     (root / "smdev-mirror.txt").write_text("smdev.workstation test mirror\n")
     env = {"SMDEV_FIXTURE_GPG_FINGERPRINT": fill_download_fixture(root)}
     env |= fillers_docker.fill(root)
+    env |= fill_aws(root)
     return env
 
 
