@@ -106,7 +106,7 @@ def _timezone(text: str) -> bool:
         return True
     try:
         return text in zoneinfo.available_timezones()
-    except Exception:  # noqa: BLE001 - no tz database: accept what looks like a zone name
+    except Exception:
         return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*", text))
 
 
@@ -127,7 +127,7 @@ def is_calendar(expression: Any) -> bool:
         words = words[1:]
         if not words:
             return True
-    if words and "-" in words[0] or words and "~" in words[0]:
+    if (words and "-" in words[0]) or (words and "~" in words[0]):
         if not _date(words[0]):
             return False
         words = words[1:]
