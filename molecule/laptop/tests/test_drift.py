@@ -35,7 +35,7 @@ class Break:
 BREAKS = [
     Break("common", "Ensure the base packages are installed",
           "DEBIAN_FRONTEND=noninteractive apt-get remove -y -q unzip", "command -v unzip"),
-    Break("drift", "Ensure smdev-status is installed", f"rm {RUNNER.replace('sbin/smdev-drift', 'bin/smdev-status')}",
+    Break("drift", "Ensure smdev-status is installed", "rm /usr/local/bin/smdev-status",
           "test -x /usr/local/bin/smdev-status"),
 ]
 
