@@ -101,7 +101,8 @@ class CallbackModule(CallbackBase):
         entry: dict[str, Any] = {
             "host": result._host.get_name(),
             "role": task._role.get_name() if task._role else None,
-            "task": task.get_name(),
+            # The bare name: the role has its own field.
+            "task": task.name or task.get_name(),
             "status": status,
         }
         if _no_log(result):

@@ -128,10 +128,20 @@ def test_other_files_are_ignored(cli: ModuleType, tmp_path: Path, capsys: pytest
     assert "No drift run yet" in out
 
 
-def test_timer_state_without_systemctl(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("link", "unit", "state"), [(True, True, "enabled"), (False, True, "disabled"),
+                                                      (False, False, "not-found")])
+def test_timer_state_without_systemctl(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, link: bool, unit: bool,
+                                       state: str) -> None:
+    """No systemctl (or no D-Bus for a normal user): the unit files tell."""
     module = load()
     monkeypatch.setattr(module.shutil, "which", lambda _: None)
-    assert module.timer_state().startswith("unknown")
+    monkeypatch.setattr(module, "WANTS_LINK", tmp_path / "wants")
+    monkeypatch.setattr(module, "UNIT_FILE", tmp_path / "unit")
+    if link:
+        (tmp_path / "wants").touch()
+    if unit:
+        (tmp_path / "unit").touch()
+    assert module.timer_state() == state
 
 
 def test_the_report_dir_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,

@@ -60,8 +60,8 @@ def start_service(host: Any) -> Any:
 
 
 def test_the_timer_is_enabled_and_waiting(host: Any) -> None:
-    assert host.run("systemctl is-enabled smdev-drift.timer").stdout.strip() == "enabled"
-    assert host.run("systemctl is-active smdev-drift.timer").stdout.strip() == "active"
+    assert as_root(host, "systemctl is-enabled smdev-drift.timer").stdout.strip() == "enabled"
+    assert as_root(host, "systemctl is-active smdev-drift.timer").stdout.strip() == "active"
     timer = host.file("/etc/systemd/system/smdev-drift.timer").content_string
     assert "Persistent=true" in timer
     assert "OnCalendar=daily" in timer

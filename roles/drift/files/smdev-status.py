@@ -20,6 +20,8 @@ from typing import Any
 
 DEFAULT_DIR = "/var/lib/smdev/runs"
 TIMER = "smdev-drift.timer"
+UNIT_FILE = Path("/etc/systemd/system") / TIMER
+WANTS_LINK = Path("/etc/systemd/system/timers.target.wants") / TIMER
 CHANGE_WORD = {"correct": "corrected", "report": "drift found (left alone)"}
 
 
@@ -32,11 +34,18 @@ def newest_report(directory: Path) -> tuple[Path | None, dict[str, Any] | None]:
 
 
 def timer_state() -> str:
-    """`systemctl is-enabled` of the drift timer: enabled, disabled, not-found, ..."""
-    if not shutil.which("systemctl"):
-        return "unknown (no systemctl)"
-    result = subprocess.run(["systemctl", "is-enabled", TIMER], capture_output=True, text=True, check=False)
-    return (result.stdout.strip() or result.stderr.strip() or "unknown").splitlines()[0]
+    """`systemctl is-enabled` of the drift timer: enabled, disabled, not-found, ...
+
+    Without a D-Bus system bus (minimal machines, containers) systemctl cannot
+    answer a normal user; the timers.target.wants link says the same thing.
+    """
+    if shutil.which("systemctl"):
+        result = subprocess.run(["systemctl", "is-enabled", TIMER], capture_output=True, text=True, check=False)
+        if result.stdout.strip():
+            return result.stdout.strip().splitlines()[0]
+    if WANTS_LINK.exists():
+        return "enabled"
+    return "disabled" if UNIT_FILE.exists() else "not-found"
 
 
 def status(directory: Path) -> dict[str, Any]:
