@@ -15,6 +15,8 @@ description:
     (check mode) as drift found but left alone.
   - Tasks with no_log never reach the report beyond their name and status.
   - Only the newest O(keep_runs) reports are kept.
+  - A report is as readable as its directory (a directory mode 2750 with the user's group lets that
+    user read reports a root run wrote); a directory the callback creates is private (0700).
 requirements:
   - Enabled with C(callbacks_enabled = smdev.workstation.run_report).
 options:
@@ -49,6 +51,7 @@ options:
 
 import json
 import os
+import stat
 import tempfile
 from datetime import UTC, datetime
 from typing import Any
@@ -98,7 +101,8 @@ class CallbackModule(CallbackBase):
         entry: dict[str, Any] = {
             "host": result._host.get_name(),
             "role": task._role.get_name() if task._role else None,
-            "task": task.get_name(),
+            # The bare name: the role has its own field.
+            "task": task.name or task.get_name(),
             "status": status,
         }
         if _no_log(result):
@@ -157,6 +161,7 @@ class CallbackModule(CallbackBase):
         handle, partial = tempfile.mkstemp(prefix=".report-", dir=directory)
         with os.fdopen(handle, "w") as out:
             json.dump(self.report(), out, indent=2, default=str)
+        os.chmod(partial, stat.S_IMODE(os.stat(directory).st_mode) & 0o644)
         os.replace(partial, os.path.join(directory, f"run-{stamp}.json"))
         self._prune(directory, max(1, int(self.get_option("keep_runs"))))
 

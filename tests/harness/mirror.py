@@ -20,6 +20,7 @@ from typing import Any
 
 from tests.harness import fillers_docker
 from tests.harness.fillers_aws import fill_aws
+from tests.harness import fillers_drift
 
 FAULTS = ("error500", "hang", "truncate")
 
@@ -95,6 +96,7 @@ def fill(root: Path) -> dict[str, str]:
     env = {"SMDEV_FIXTURE_GPG_FINGERPRINT": fill_download_fixture(root)}
     env |= fillers_docker.fill(root)
     env |= fill_aws(root)
+    env |= fillers_drift.fill(root)
     return env
 
 

@@ -127,3 +127,13 @@ def test_only_the_newest_reports_are_kept(tmp_path: Path, keep: int) -> None:
     for _ in range(3):
         run_playbook(tmp_path, keep=keep)
     assert len(reports(tmp_path)) == keep
+
+
+@pytest.mark.parametrize(("directory_mode", "report_mode"), [(0o2750, 0o640), (0o700, 0o600), (0o755, 0o644)])
+def test_a_report_is_as_readable_as_its_directory(tmp_path: Path, directory_mode: int, report_mode: int) -> None:
+    """drift's root runs write into a 2750 directory of the user's group: the user reads the reports."""
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs").chmod(directory_mode)
+    run_playbook(tmp_path)
+    [report] = (tmp_path / "runs").glob("run-*.json")
+    assert report.stat().st_mode & 0o7777 == report_mode

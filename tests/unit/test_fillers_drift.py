@@ -1,0 +1,23 @@
+"""The drift filler publishes this working tree, uncommitted changes included, as a git repository."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.harness import fillers_drift
+from tests.harness.mirror import serve
+
+
+def test_the_working_tree_is_published_and_clonable_over_dumb_http(tmp_path: Path) -> None:
+    first = fillers_drift.fill(tmp_path / "mirror")["SMDEV_DRIFT_REF"]
+    assert fillers_drift.fill(tmp_path / "mirror")["SMDEV_DRIFT_REF"] == first, "same tree, same commit"
+    with serve(tmp_path / "mirror") as server:
+        subprocess.run(["git", "clone", "--quiet", f"{server.url}/{fillers_drift.UPSTREAM_PATH}", str(tmp_path / "c")],
+                       check=True, capture_output=True)
+    head = subprocess.run(["git", "-C", str(tmp_path / "c"), "rev-parse", "HEAD"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+    assert head == first
+    this_file = Path(__file__).relative_to(fillers_drift.ROOT)
+    assert (tmp_path / "c" / this_file).read_text() == Path(__file__).read_text()
+    assert not (tmp_path / "c" / "build").exists()
