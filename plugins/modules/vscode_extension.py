@@ -30,8 +30,16 @@ options:
         type: str
         default: ""
       vsix:
-        description: Path, on the host, of a .vsix to install from instead of the marketplace.
-        type: path
+        description:
+          - A .vsix to install from instead of the marketplace, as a path on the host, or as the
+            http(s) URL it was downloaded from into O(vsix_dir) (download and verify it first).
+        type: str
+      sha256:
+        description: sha256 of a .vsix given as URL; the download step checks it, this module ignores it.
+        type: str
+  vsix_dir:
+    description: Where .vsix files given as URLs were downloaded to (under their URL's file name).
+    type: path
   cli:
     description: The VS Code CLI to run (name on PATH or absolute path).
     type: str
@@ -130,9 +138,12 @@ def plan(wanted: list[dict[str, Any]], installed: dict[str, str],
     return to_install, to_remove
 
 
-def install_argument(ext: dict[str, Any]) -> str:
-    if ext.get("vsix"):
-        return ext["vsix"]
+def install_argument(ext: dict[str, Any], vsix_dir: str | None = None) -> str:
+    vsix = ext.get("vsix") or ""
+    if re.match(r"^https?://", vsix):
+        return f"{vsix_dir or '.'}/{vsix.rstrip('/').rsplit('/', 1)[-1]}"
+    if vsix:
+        return vsix
     return f"{ext['id']}@{ext['version']}" if ext.get("version") else ext["id"]
 
 
@@ -161,9 +172,11 @@ def main() -> None:
                 "options": {
                     "id": {"type": "str", "required": True},
                     "version": {"type": "str", "default": ""},
-                    "vsix": {"type": "path"},
+                    "vsix": {"type": "str"},
+                    "sha256": {"type": "str"},
                 },
             },
+            "vsix_dir": {"type": "path"},
             "cli": {"type": "str", "default": "code"},
             "cli_args": {"type": "list", "elements": "str", "default": []},
             "remove_unlisted": {"type": "bool", "default": False},
@@ -181,7 +194,7 @@ def main() -> None:
         module.exit_json(changed=bool(to_install or to_remove), installed=installed_labels, removed=to_remove,
                          extensions=cli.installed())
     for ext in to_install:
-        cli.run("--install-extension", install_argument(ext), "--force")
+        cli.run("--install-extension", install_argument(ext, module.params["vsix_dir"]), "--force")
     for ext_id in to_remove:
         cli.run("--uninstall-extension", ext_id)
     after = cli.installed()

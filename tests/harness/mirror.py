@@ -18,6 +18,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from tests.harness import fillers_ide
+
 FAULTS = ("error500", "hang", "truncate")
 
 
@@ -89,7 +91,9 @@ def fill(root: Path) -> dict[str, str]:
     """
     root.mkdir(parents=True, exist_ok=True)
     (root / "smdev-mirror.txt").write_text("smdev.workstation test mirror\n")
-    return {"SMDEV_FIXTURE_GPG_FINGERPRINT": fill_download_fixture(root)}
+    env = {"SMDEV_FIXTURE_GPG_FINGERPRINT": fill_download_fixture(root)}
+    env.update(fillers_ide.fill(root))
+    return env
 
 
 # The `download` scenario fetches this as if from upstream; its sha256 is

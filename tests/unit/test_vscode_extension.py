@@ -171,3 +171,16 @@ def test_cli_failure_is_reported_with_its_output(cli: Path) -> None:
 def test_missing_cli_is_reported(tmp_path: Path) -> None:
     result = run_module(tmp_path / "no-such-code", [{"id": "a.b"}])
     assert result["failed"] is True
+
+
+@pytest.mark.parametrize(
+    ("ext", "argument"),
+    [
+        ({"id": "a.b"}, "a.b"),
+        ({"id": "a.b", "version": "1.0.0"}, "a.b@1.0.0"),
+        ({"id": "a.b", "version": "1.0.0", "vsix": "/srv/vsix/a.vsix"}, "/srv/vsix/a.vsix"),
+        ({"id": "a.b", "vsix": "https://example.test/x/a-1.0.0.vsix"}, "/cache/a-1.0.0.vsix"),
+    ],
+)
+def test_install_argument(ext: dict[str, Any], argument: str) -> None:
+    assert ve.install_argument(ext, "/cache") == argument
