@@ -187,6 +187,13 @@ def main() -> None:
     errors = problems(wanted)
     if errors:
         module.fail_json(msg="; ".join(errors))
+    if not module.get_bin_path(module.params["cli"]):
+        if module.check_mode:
+            # On a fresh machine in check mode the editor is not installed yet: all would be installed.
+            module.exit_json(changed=bool(wanted), installed=[f"{e['id']}@{e['version'] or 'latest'}" for e in wanted],
+                             removed=[], extensions={}, msg=f"{module.params['cli']} is not installed yet")
+        module.fail_json(msg=f"The VS Code CLI {module.params['cli']!r} was not found; install VS Code "
+                             "(ide_vscode_install_package) or point ide_vscode_cli at code, code-server or codium.")
     cli = Cli(module)
     to_install, to_remove = plan(wanted, cli.installed(), module.params["remove_unlisted"])
     installed_labels = [f"{e['id']}@{e['version'] or 'latest'}" for e in to_install]

@@ -171,6 +171,13 @@ def test_cli_failure_is_reported_with_its_output(cli: Path) -> None:
 def test_missing_cli_is_reported(tmp_path: Path) -> None:
     result = run_module(tmp_path / "no-such-code", [{"id": "a.b"}])
     assert result["failed"] is True
+    assert "was not found" in result["msg"]
+
+
+def test_missing_cli_in_check_mode_reports_what_would_be_installed(tmp_path: Path) -> None:
+    result = run_module(tmp_path / "no-such-code", [{"id": "a.b", "version": "1.0.0"}], check=True)
+    assert result["changed"] is True
+    assert result["installed"] == ["a.b@1.0.0"]
 
 
 @pytest.mark.parametrize(
