@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """A minimal Debug Adapter Protocol client (stdlib only) that drives debugpy.
 
-Usage: dap_client.py PORT FILE LINE EXPRESSION
+Usage: dap_client.py PORT FILE LINE EXPRESSION [--stay]
 Attaches to a debugpy listening on 127.0.0.1:PORT, sets a breakpoint at
 FILE:LINE, waits until it is hit, evaluates EXPRESSION in the top frame,
 continues to the end and disconnects. Prints one JSON object with what it saw.
+With --stay the debuggee (a Jupyter kernel) outlives the session: the client
+continues and disconnects without waiting for the end.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ class Dap:
             self._pump()
 
 
-def main(port: int, path: str, line: int, expression: str) -> dict[str, Any]:
+def main(port: int, path: str, line: int, expression: str, stay: bool = False) -> dict[str, Any]:
     dap = Dap(port)
     dap.request("initialize", clientID="smdev-test", adapterID="debugpy", pathFormat="path",
                 linesStartAt1=True, columnsStartAt1=True)
@@ -95,17 +97,21 @@ def main(port: int, path: str, line: int, expression: str) -> dict[str, Any]:
     frames = dap.request("stackTrace", threadId=stopped["threadId"], startFrame=0, levels=5)["stackFrames"]
     value = dap.request("evaluate", expression=expression, frameId=frames[0]["id"], context="repl")
     dap.request("continue", threadId=stopped["threadId"])
-    dap.event("terminated")
-    dap.send("disconnect", terminateDebuggee=False)
+    if stay:
+        dap.event("continued")
+        dap.request("disconnect", terminateDebuggee=False)
+    else:
+        dap.event("terminated")
+        dap.send("disconnect", terminateDebuggee=False)
     return {
         "verified": [b["verified"] for b in breakpoints["breakpoints"]],
         "reason": stopped["reason"],
         "frame": {"name": frames[0]["name"], "line": frames[0]["line"], "path": frames[0]["source"]["path"]},
         "caller": frames[1]["name"] if len(frames) > 1 else "",
         "value": value["result"],
-        "terminated": True,
+        "terminated": not stay,
     }
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4])))
+    print(json.dumps(main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4], "--stay" in sys.argv[5:])))
