@@ -122,7 +122,8 @@ def test_debugger_stops_in_a_helper_called_from_a_notebook_cell(login_shell: Any
     assert seen["reason"] == "breakpoint"
     assert seen["frame"]["name"] == "scaled_total"
     assert seen["value"] == "42.5"
-    cell = run_ok(login_shell, f"for i in $(seq 60); do grep -q '^status=' {WORK}/notebook.out && break; sleep 1; done; "
+    wait = f"for i in $(seq 60); do grep -q '^status=' {WORK}/notebook.out && break; sleep 1; done"
+    cell = run_ok(login_shell, f"{wait}; "
                                f"cat {WORK}/notebook.out")
     assert "status=ok" in cell and "cell result 42.5" in cell, cell
 
