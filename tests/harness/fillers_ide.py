@@ -31,7 +31,8 @@ def _fingerprint(home: Path) -> str:
 def _release(dists: Path) -> str:
     """A Release file listing the (empty) Packages indices with their hashes."""
     lines = ["Origin: smdev test stand-in for code", "Label: code", "Suite: stable", "Codename: stable",
-             "Architectures: amd64 arm64 armhf", "Components: main", "SHA256:"]
+             "Date: Sat, 01 Nov 2025 00:00:00 UTC", "Architectures: amd64 arm64 armhf", "Components: main",
+             "SHA256:"]
     for index in sorted(dists.rglob("Packages*")):
         data = index.read_bytes()
         lines.append(f" {hashlib.sha256(data).hexdigest()} {len(data)} {index.relative_to(dists)}")

@@ -42,8 +42,8 @@ def test_vscode_source_is_deb822_with_signed_by(host: Any) -> None:
 def test_vscode_key_has_the_pinned_fingerprint(host: Any) -> None:
     key = host.file("/etc/apt/keyrings/microsoft.asc")
     assert key.user == "root" and key.mode == 0o644
-    listing = host.run("gpg --batch --homedir /tmp/ide-test-gnupg --with-colons --show-keys "
-                       "/etc/apt/keyrings/microsoft.asc")
+    listing = host.run("install -d -m 700 /tmp/ide-test-gnupg && gpg --batch --homedir /tmp/ide-test-gnupg "
+                       "--with-colons --show-keys /etc/apt/keyrings/microsoft.asc")
     assert listing.rc == 0, listing.stderr
     fingerprints = [line.split(":")[9] for line in listing.stdout.splitlines() if line.startswith("fpr:")]
     assert fingerprints[0] == os.environ["SMDEV_IDE_KEY_FINGERPRINT"]
@@ -52,13 +52,13 @@ def test_vscode_key_has_the_pinned_fingerprint(host: Any) -> None:
 def test_apt_accepts_the_signed_repository(host: Any) -> None:
     """apt-get update of just this source verifies its InRelease with the Signed-By key."""
     update = host.run(
-        "echo dev | sudo -S -p '' apt-get update -o Dir::Etc::SourceList=/dev/null "
-        "-o Dir::Etc::SourceParts=/nonexistent -o APT::Get::List-Cleanup=0 "
-        "-o Dir::Etc::SourceList=/etc/apt/sources.list.d/vscode.sources"
+        "echo dev | sudo -S -p '' apt-get update -o Dir::Etc::SourceList=/etc/apt/sources.list.d/vscode.sources "
+        "-o Dir::Etc::SourceParts=/nonexistent -o APT::Get::List-Cleanup=0"
     )
     output = update.stdout + update.stderr
     assert update.rc == 0, output
     assert "NO_PUBKEY" not in output and "not signed" not in output and "Err:" not in output, output
+    assert "W:" not in output, output
 
 
 def test_settings_are_merged_and_devs_own_survive(as_user: Any) -> None:
