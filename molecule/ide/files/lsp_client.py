@@ -42,7 +42,7 @@ class Lsp:
                 raise ConnectionError("language server exited")
             if line.lower().startswith(b"content-length:"):
                 length = int(line.split(b":")[1])
-            elif line in (b"\r\n", b"\n"):
+            elif line in (b"\r\n", b"\n") and length:
                 break
         return json.loads(self.process.stdout.read(length))
 
