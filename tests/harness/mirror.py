@@ -21,6 +21,7 @@ from typing import Any
 from tests.harness import fillers_docker
 from tests.harness.fillers_aws import fill_aws
 from tests.harness import fillers_drift
+from tests.harness import fillers_ide
 
 FAULTS = ("error500", "hang", "truncate")
 
@@ -97,6 +98,7 @@ def fill(root: Path) -> dict[str, str]:
     env |= fillers_docker.fill(root)
     env |= fill_aws(root)
     env |= fillers_drift.fill(root)
+    env |= fillers_ide.fill(root)
     return env
 
 
