@@ -51,8 +51,8 @@ class Moto:
             service,
             endpoint_url=self.endpoint,
             region_name=REGION,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
+            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         )
 
 
@@ -101,8 +101,9 @@ def run_playbook(
         "ANSIBLE_LOCAL_TEMP": str(home / ".ansible" / "tmp"),
         **(env or {}),
     }
+    playbook = [str(Path(sys.executable).parent / "ansible-playbook"), "playbooks/ec2.yml"]
     return subprocess.run(
-        [str(Path(sys.executable).parent / "ansible-playbook"), "playbooks/ec2.yml", "-e", json.dumps(extra_vars), *args],
+        [*playbook, "-e", json.dumps(extra_vars), *args],
         cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=600, check=False,
     )
 
