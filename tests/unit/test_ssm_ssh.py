@@ -190,7 +190,9 @@ def test_the_role_writes_a_marked_host_block_and_keeps_the_users_config(moto: Mo
     assert settings.read_text() == jsonc, "a settings.json with comments must be left alone"
     assert "not plain JSON" in first.stdout
 
-    ssh_g = subprocess.run(["ssh", "-F", str(ssh / "config"), "-G", "devbox"], capture_output=True, text=True, check=True)
+    ssh_g = subprocess.run(
+        ["ssh", "-F", str(ssh / "config"), "-G", "devbox"], capture_output=True, text=True, check=True
+    )
     assert f"hostname {instance_id}" in ssh_g.stdout
     assert "connecttimeout 240" in ssh_g.stdout
 
