@@ -6,14 +6,26 @@ results are read back with boto3, as an auditor would.
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from tests.unit.moto_server import AMI_PARAMETER, Moto, recap_changed, run_playbook, start_moto
+from tests.unit.moto_server import (
+    AMI_PARAMETER,
+    FAKE_CREDENTIALS,
+    ROOT,
+    Moto,
+    recap_changed,
+    run_playbook,
+    start_moto,
+)
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +174,28 @@ def test_absent_leaves_no_resource_of_the_vm_and_nothing_else_removed(moto: Moto
 
     again = provision(moto, home, "vm-gone", ec2_vm_state="absent")
     assert recap_changed(again.stdout) == 0, again.stdout
+
+
+def test_the_aws_ec2_inventory_selects_the_managed_vms(moto: Moto, home: Path, tmp_path: Path) -> None:
+    provision(moto, home, "vm-fleet")
+    (instance,) = instances(moto, "vm-fleet")
+    unmanaged = moto.client("ec2").run_instances(ImageId=moto.ami_id, MinCount=1, MaxCount=1)["Instances"][0]
+    source = yaml.safe_load((ROOT / "inventory" / "aws_ec2.yml").read_text())
+    inventory = tmp_path / "test.aws_ec2.yml"
+    inventory.write_text(yaml.safe_dump({**source, "endpoint_url": moto.endpoint}))
+
+    listing = subprocess.run(
+        [str(Path(sys.executable).parent / "ansible-inventory"), "-i", str(inventory), "--list"],
+        env={**os.environ, **FAKE_CREDENTIALS, "ANSIBLE_INVENTORY_ENABLED": "amazon.aws.aws_ec2"},
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    found = json.loads(listing.stdout)
+    hosts = found["ec2"]["hosts"]
+    assert instance["InstanceId"] in hosts
+    assert unmanaged["InstanceId"] not in hosts
+    hostvars = {
+        name: value.get("__ansible_unsafe", value) if isinstance(value, dict) else value
+        for name, value in found["_meta"]["hostvars"][instance["InstanceId"]].items()
+    }
+    assert hostvars["ansible_user"] == "ubuntu"
+    assert "smdev-ssm-proxy --region us-east-1 %h %p" in hostvars["ansible_ssh_common_args"]

@@ -186,7 +186,9 @@ def test_the_role_writes_a_marked_host_block_and_keeps_the_users_config(moto: Mo
     assert "    ConnectTimeout 240\n" in config
     assert "    ServerAliveInterval 30\n" in config
     assert (ssh / "config").stat().st_mode & 0o077 == 0
-    assert (tmp_path / ".local" / "bin" / "smdev-ssm-proxy").stat().st_mode & 0o111
+    script = tmp_path / ".local" / "bin" / "smdev-ssm-proxy"
+    assert script.stat().st_mode & 0o111
+    assert script.read_text().startswith(f"#!{sys.executable}") or script.read_text().startswith("#!/")
     assert settings.read_text() == jsonc, "a settings.json with comments must be left alone"
     assert "not plain JSON" in first.stdout
 
