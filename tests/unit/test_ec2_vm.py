@@ -199,3 +199,10 @@ def test_the_aws_ec2_inventory_selects_the_managed_vms(moto: Moto, home: Path, t
     }
     assert hostvars["ansible_user"] == "ubuntu"
     assert "smdev-ssm-proxy --region us-east-1 %h %p" in hostvars["ansible_ssh_common_args"]
+
+
+def test_absent_keeps_a_key_pair_of_the_same_name_it_did_not_create(moto: Moto, home: Path) -> None:
+    public_key = (home / ".ssh" / "id_ed25519.pub").read_text()
+    moto.client("ec2").import_key_pair(KeyName="vm-users-key", PublicKeyMaterial=public_key.encode())
+    provision(moto, home, "vm-users-key", ec2_vm_state="absent")
+    assert moto.client("ec2").describe_key_pairs(KeyNames=["vm-users-key"])["KeyPairs"]
