@@ -16,9 +16,11 @@ MARKER = "/var/lib/smdev-idle-stop-fired"
 STATE = "/run/smdev-idle-stop/last-active"
 KEEP_AWAKE = "/home/dev/.smdev-keep-awake"
 # What the script printed in the service's last run (not systemd's own lines).
+# journald may lag a moment behind the finished oneshot: retry briefly.
 LAST_RUN_OUTPUT = (
-    "journalctl -o cat --no-pager"
-    " _SYSTEMD_INVOCATION_ID=$(systemctl show -p InvocationID --value smdev-idle-stop.service)"
+    "id=$(systemctl show -p InvocationID --value smdev-idle-stop.service);"
+    " for i in $(seq 20); do out=$(journalctl -o cat --no-pager _SYSTEMD_INVOCATION_ID=$id);"
+    ' [ -n "$out" ] && break; sleep 0.25; done; echo "$out"'
 )
 SUDO_PASSWORD = "dev"  # the test image's sudo user's password  # noqa: S105
 
