@@ -45,8 +45,9 @@ toolchain: $(TOOLCHAIN) $(COLLECTION_LINK)  ## Install the pinned control-node t
 laptop: runtime  ## Set up this machine: runs playbooks/laptop.yml against localhost
 	ansible-playbook playbooks/laptop.yml $(BECOME) $(ARGS)
 
-ec2: runtime  ## Configure the EC2 dev VM: runs playbooks/ec2.yml
-	ansible-playbook playbooks/ec2.yml $(BECOME) $(ARGS)
+# No local sudo: the first play runs as you; the VM's login user has sudo without a password.
+ec2: runtime  ## Create/start the EC2 dev VM, its SSH alias, and configure it: runs playbooks/ec2.yml
+	ansible-playbook playbooks/ec2.yml $(ARGS)
 
 test: toolchain  ## Lint, unit tests, then every molecule scenario on every platform
 	python -m tests.harness.run $(ARGS)
