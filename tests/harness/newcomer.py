@@ -11,6 +11,7 @@ must succeed, the second must report changed=0, and so must a third run with
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import time
@@ -68,7 +69,7 @@ def checkout_tar(root: Path) -> bytes:
 
 def run(platform: images.Platform, tag: str, root: Path, env: dict[str, str], log_path: Path) -> bool:
     """Return whether `make laptop` worked twice (changed=0 the second time)."""
-    name = f"newcomer-{platform.name}"
+    name = f"{os.environ.get('SMDEV_INSTANCE_PREFIX', '')}newcomer-{platform.name}"
     _docker("rm", "-f", name, check=False)
     _docker("run", "-d", "--name", name, *RUN_OPTIONS, tag, "/lib/systemd/systemd")
     log = log_path.open("w")

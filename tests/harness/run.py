@@ -26,6 +26,13 @@ BUILD = ROOT / "build"
 LOGS = BUILD / "logs"
 STAGES = ("lint", "unit", "molecule")
 SCENARIO_TIMEOUT = 30 * 60
+# Set to run beside another harness on the same Docker engine (container names are global).
+INSTANCE_PREFIX = os.environ.get("SMDEV_INSTANCE_PREFIX", "")
+NEWCOMER = "newcomer"  # pseudo-scenario: the README's `make laptop` on a fresh container
+# Run first: the python scenario fills the mirror's team cache, which the
+# whole-playbook runs (run last) install from instead of compiling CPython.
+RUN_FIRST = ("python",)
+RUN_LAST = ("laptop", NEWCOMER)
 
 
 @dataclass
@@ -133,7 +140,6 @@ def stage_unit(tally: Tally) -> None:
         tally.failed += 1
 
 
-NEWCOMER = "newcomer"  # pseudo-scenario: the README's `make laptop` on a fresh container
 
 
 def scenarios(selected: list[str]) -> list[str]:
@@ -167,7 +173,7 @@ def available_platforms(selected: list[str], tally: Tally, names: list[str]) -> 
 
 def run_scenario(scenario: str, platform: images.Platform, env: dict[str, str]) -> tuple[bool, float]:
     """`molecule test` of one scenario on one platform, logged to build/logs."""
-    instance = f"{scenario}-{platform.name}"
+    instance = f"{INSTANCE_PREFIX}{scenario}-{platform.name}"
     subprocess.run(["docker", "rm", "-f", instance], capture_output=True, check=False)
     job_env = {**env, "MOLECULE_EPHEMERAL_DIRECTORY": str(BUILD / "molecule" / instance)}
     say(f"scenario {scenario} on {platform.name}: molecule test")
@@ -215,6 +221,7 @@ def stage_molecule(tally: Tally, args: argparse.Namespace) -> None:
                 **mirror_env,
             }
             env.update({f"SMDEV_IMAGE_{name.upper()}": tag for name, tag in tags.items()})
+            names = sorted(names, key=lambda s: (s not in RUN_FIRST, s in RUN_LAST))
             jobs = [(run_scenario, s, p, env) for s in names for p in platforms]
             if not args.scenario or NEWCOMER in args.scenario:
                 test_env = {k: v for k, v in env.items() if k.startswith("SMDEV_") and not k.startswith("SMDEV_IMAGE")}
