@@ -18,10 +18,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from tests.harness import fillers_docker
+from tests.harness import fillers_docker, fillers_drift, fillers_ide
 from tests.harness.fillers_aws import fill_aws
-from tests.harness import fillers_drift
-from tests.harness import fillers_ide
 
 FAULTS = ("error500", "hang", "truncate")
 
