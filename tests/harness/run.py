@@ -218,6 +218,8 @@ def stage_molecule(tally: Tally, args: argparse.Namespace) -> None:
                 **os.environ,
                 "SMDEV_MIRROR_URL": server.url,
                 "SMDEV_CA_CERTIFICATES": json.dumps(certificates),
+                # molecule's interpolation has no empty default: always set it.
+                "SMDEV_INSTANCE_PREFIX": INSTANCE_PREFIX,
                 **mirror_env,
             }
             env.update({f"SMDEV_IMAGE_{name.upper()}": tag for name, tag in tags.items()})
