@@ -61,8 +61,11 @@ def run_laptop_check(extra_vars: dict[str, Any]) -> subprocess.CompletedProcess[
     )
 
 
-@pytest.mark.parametrize(("extra_vars", "variable"), BAD_INPUTS, ids=[json.dumps(v) for v, _ in BAD_INPUTS])
-def test_bad_input_fails_before_any_change(extra_vars: dict[str, Any], variable: str) -> None:
+def assert_stopped_in_validation(extra_vars: dict[str, Any], variable: str) -> None:
+    """The play fails in a validation task, names the variable, and changed nothing.
+
+    Every role's bad-input table uses this one check.
+    """
     result = run_laptop_check(extra_vars)
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
@@ -72,6 +75,11 @@ def test_bad_input_fails_before_any_change(extra_vars: dict[str, Any], variable:
     assert variable in output, f"message does not name {variable}:\n{output}"
     recap = re.search(r"localhost\s*: ok=\d+\s+changed=(\d+)", output)
     assert recap and recap.group(1) == "0", output
+
+
+@pytest.mark.parametrize(("extra_vars", "variable"), BAD_INPUTS, ids=[json.dumps(v) for v, _ in BAD_INPUTS])
+def test_bad_input_fails_before_any_change(extra_vars: dict[str, Any], variable: str) -> None:
+    assert_stopped_in_validation(extra_vars, variable)
 
 
 def test_good_input_passes_validation() -> None:

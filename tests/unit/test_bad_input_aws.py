@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.test_bad_input import ROOT, run_laptop_check
+from tests.unit.test_bad_input import ROOT, assert_stopped_in_validation, run_laptop_check
 
 SESSION = {"name": "acme", "start_url": "https://acme.awsapps.com/start", "region": "eu-west-1"}
 PROFILE = {"name": "acme-dev", "sso_session": "acme", "account_id": "012345678901", "role_name": "Dev"}
@@ -78,15 +78,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
 @pytest.mark.parametrize(("extra_vars", "variable"), [(v, n) for _, v, n in BAD_INPUTS],
                          ids=[case for case, _, _ in BAD_INPUTS])
 def test_bad_aws_input_fails_before_any_change(extra_vars: dict[str, Any], variable: str) -> None:
-    result = run_laptop_check(extra_vars)
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, output
-    before_fatal = output.split("fatal:", 1)[0]
-    failed_task = re.findall(r"TASK \[([^\]]*)\]", before_fatal)[-1]
-    assert "alidate" in failed_task, f"failed outside validation, in {failed_task!r}:\n{output}"
-    assert variable in output, f"message does not name {variable}:\n{output}"
-    recap = re.search(r"localhost\s*: ok=\d+\s+changed=(\d+)", output)
-    assert recap and recap.group(1) == "0", output
+    assert_stopped_in_validation(extra_vars, variable)
 
 
 def test_good_aws_input_passes_validation() -> None:

@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.test_bad_input import run_laptop_check
-from tests.unit.test_bad_input import test_bad_input_fails_before_any_change as assert_fails_in_validation
+from tests.unit.test_bad_input import assert_stopped_in_validation, run_laptop_check
 
 BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
     ({"docker_source": "snap"}, "docker_source"),
@@ -55,7 +54,7 @@ BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
 
 @pytest.mark.parametrize(("extra_vars", "variable"), BAD_INPUTS, ids=[json.dumps(v) for v, _ in BAD_INPUTS])
 def test_bad_docker_input_fails_before_any_change(extra_vars: dict[str, Any], variable: str) -> None:
-    assert_fails_in_validation(extra_vars, variable)
+    assert_stopped_in_validation(extra_vars, variable)
 
 
 def test_good_docker_input_passes_validation() -> None:

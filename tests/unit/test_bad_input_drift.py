@@ -44,7 +44,7 @@ BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
 
 @pytest.mark.parametrize(("extra_vars", "variable"), BAD_INPUTS, ids=[json.dumps(v) for v, _ in BAD_INPUTS])
 def test_bad_drift_input_fails_before_any_change(extra_vars: dict[str, Any], variable: str) -> None:
-    common_table.test_bad_input_fails_before_any_change(extra_vars, variable)
+    common_table.assert_stopped_in_validation(extra_vars, variable)
 
 
 def test_good_drift_input_passes_validation() -> None:

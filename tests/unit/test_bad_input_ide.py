@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import pytest
 
-from tests.unit.test_bad_input import run_laptop_check
+from tests.unit.test_bad_input import assert_stopped_in_validation, run_laptop_check
 
 BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
     # extension ids without a publisher, or not publisher.name
@@ -65,15 +64,7 @@ BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
 
 @pytest.mark.parametrize(("extra_vars", "variable"), BAD_INPUTS, ids=[json.dumps(v) for v, _ in BAD_INPUTS])
 def test_bad_ide_input_fails_before_any_change(extra_vars: dict[str, Any], variable: str) -> None:
-    result = run_laptop_check(extra_vars)
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, output
-    before_fatal = output.split("fatal:", 1)[0]
-    failed_task = re.findall(r"TASK \[([^\]]*)\]", before_fatal)[-1]
-    assert "alidate" in failed_task, f"failed outside validation, in {failed_task!r}:\n{output}"
-    assert variable in output, f"message does not name {variable}:\n{output}"
-    recap = re.search(r"localhost\s*: ok=\d+\s+changed=(\d+)", output)
-    assert recap and recap.group(1) == "0", output
+    assert_stopped_in_validation(extra_vars, variable)
 
 
 def test_good_ide_input_passes_validation() -> None:
