@@ -10,6 +10,7 @@ import argparse
 import concurrent.futures
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -33,6 +34,9 @@ NEWCOMER = "newcomer"  # pseudo-scenario: the README's `make laptop` on a fresh 
 # whole-playbook runs (run last) install from instead of compiling CPython.
 RUN_FIRST = ("python",)
 RUN_LAST = ("laptop", NEWCOMER)
+# Lines that say why a run failed (pytest's failures, Ansible's failed tasks), shown
+# before the log's tail: the tail alone is often just molecule's recap.
+FAILURE_LINE = re.compile(r"^(FAILED|ERROR) |^E   |^fatal: |FAILED! =>|^[a-z_.-]+ +: .*failed=[1-9]")
 
 
 @dataclass
@@ -76,8 +80,11 @@ def run_logged(name: str, argv: list[str], env: dict[str, str] | None = None,
             ok = False
     seconds = time.monotonic() - start
     if not ok:
-        tail = log_path.read_text(errors="replace").splitlines()[-60:]
-        loud(f"{name} FAILED after {seconds:.0f} s; last lines of {log_path}:\n" + "\n".join(tail))
+        lines = log_path.read_text(errors="replace").splitlines()
+        why = [line for line in lines if FAILURE_LINE.search(line)][:40]
+        if why:
+            loud(f"{name}: what failed, from {log_path}:\n" + "\n".join(why))
+        loud(f"{name} FAILED after {seconds:.0f} s; last lines of {log_path}:\n" + "\n".join(lines[-60:]))
     return ok, seconds, log_path
 
 
@@ -232,9 +239,13 @@ def stage_molecule(tally: Tally, args: argparse.Namespace) -> None:
                 futures = {pool.submit(job[0], *job[1:]): job for job in jobs}
                 for future in concurrent.futures.as_completed(futures):
                     _, what, platform = futures[future][:3]
+                    if future.cancelled():
+                        loud(f"NOT RUN: {what} on {platform.name}, because an earlier scenario failed (--fail-fast)")
+                        tally.record(f"{what} on {platform.name} (not run)", None, 0.0)
+                        continue
                     ok, seconds = future.result()
                     tally.record(f"{what} on {platform.name}", ok, seconds)
-                    if not ok and not args.keep_going:
+                    if not ok and args.fail_fast:
                         for other in futures:
                             other.cancel()
 
@@ -261,7 +272,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--platform", action="append", default=[], help="run only these platforms")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("SMDEV_TEST_WORKERS", "2")),
                         help="molecule runs in parallel (default 2, one per core)")
-    parser.add_argument("--keep-going", action="store_true", help="do not stop at the first failed scenario")
+    # Every scenario runs by default: CI's one report should show every failure, not the first.
+    parser.add_argument("--fail-fast", action="store_true", help="stop starting scenarios after the first failure")
     return parser.parse_args(argv)
 
 
