@@ -12,7 +12,13 @@ from typing import Any
 
 import pytest
 
-from tests.unit.test_bad_input import ROOT, assert_stopped_in_validation, run_laptop_check
+from tests.unit.test_bad_input import (
+    ROOT,
+    CaseResult,
+    assert_stopped_in_validation,
+    laptop_check_batch,
+    run_laptop_check,
+)
 
 SESSION = {"name": "acme", "start_url": "https://acme.awsapps.com/start", "region": "eu-west-1"}
 PROFILE = {"name": "acme-dev", "sso_session": "acme", "account_id": "012345678901", "role_name": "Dev"}
@@ -75,10 +81,18 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
 ]
 
 
+@pytest.fixture(scope="module")
+def bad_input_results() -> dict[str, CaseResult]:
+    """The whole table in one run of the playbook (laptop_check_batch)."""
+    return laptop_check_batch([extra_vars for _, extra_vars, _ in BAD_INPUTS])
+
+
 @pytest.mark.parametrize(("extra_vars", "variable"), [(v, n) for _, v, n in BAD_INPUTS],
                          ids=[case for case, _, _ in BAD_INPUTS])
-def test_bad_aws_input_fails_before_any_change(extra_vars: dict[str, Any], variable: str) -> None:
-    assert_stopped_in_validation(extra_vars, variable)
+def test_bad_aws_input_fails_before_any_change(
+    bad_input_results: dict[str, CaseResult], extra_vars: dict[str, Any], variable: str
+) -> None:
+    assert_stopped_in_validation(extra_vars, variable, bad_input_results)
 
 
 def test_good_aws_input_passes_validation() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.test_bad_input import assert_stopped_in_validation, run_laptop_check
+from tests.unit.test_bad_input import CaseResult, assert_stopped_in_validation, laptop_check_batch, run_laptop_check
 
 BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
     ({"docker_source": "snap"}, "docker_source"),
@@ -52,9 +52,17 @@ BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
 ]
 
 
+@pytest.fixture(scope="module")
+def bad_input_results() -> dict[str, CaseResult]:
+    """The whole table in one run of the playbook (laptop_check_batch)."""
+    return laptop_check_batch([extra_vars for extra_vars, _ in BAD_INPUTS])
+
+
 @pytest.mark.parametrize(("extra_vars", "variable"), BAD_INPUTS, ids=[json.dumps(v) for v, _ in BAD_INPUTS])
-def test_bad_docker_input_fails_before_any_change(extra_vars: dict[str, Any], variable: str) -> None:
-    assert_stopped_in_validation(extra_vars, variable)
+def test_bad_docker_input_fails_before_any_change(
+    bad_input_results: dict[str, CaseResult], extra_vars: dict[str, Any], variable: str
+) -> None:
+    assert_stopped_in_validation(extra_vars, variable, bad_input_results)
 
 
 def test_good_docker_input_passes_validation() -> None:

@@ -42,9 +42,17 @@ BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
 ]
 
 
+@pytest.fixture(scope="module")
+def bad_input_results() -> dict[str, common_table.CaseResult]:
+    """The whole table in one run of the playbook (laptop_check_batch)."""
+    return common_table.laptop_check_batch([extra_vars for extra_vars, _ in BAD_INPUTS])
+
+
 @pytest.mark.parametrize(("extra_vars", "variable"), BAD_INPUTS, ids=[json.dumps(v) for v, _ in BAD_INPUTS])
-def test_bad_drift_input_fails_before_any_change(extra_vars: dict[str, Any], variable: str) -> None:
-    common_table.assert_stopped_in_validation(extra_vars, variable)
+def test_bad_drift_input_fails_before_any_change(
+    bad_input_results: dict[str, common_table.CaseResult], extra_vars: dict[str, Any], variable: str
+) -> None:
+    common_table.assert_stopped_in_validation(extra_vars, variable, bad_input_results)
 
 
 def test_good_drift_input_passes_validation() -> None:
