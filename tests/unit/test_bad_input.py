@@ -7,13 +7,15 @@ together, one inventory host per case (laptop_check_batch), in one run.
 
 from __future__ import annotations
 
+import dataclasses
+import fcntl
 import functools
+import hashlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -80,14 +82,14 @@ MAX_FORKS = 50
 TRACE_TASKS = 25  # the tasks shown before a failure
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class CaseResult:
     """How one case's host fared: its first failed task, that task's message, its recap."""
 
     failed_task: str | None
     message: str
     changed: int | None
-    detail: str = field(repr=False)  # what to show when an assertion fails
+    detail: str = dataclasses.field(repr=False)  # what to show when an assertion fails
 
 
 def case_key(extra_vars: dict[str, Any]) -> str:
@@ -198,13 +200,33 @@ def laptop_check_batch(cases: list[dict[str, Any]]) -> dict[str, CaseResult]:
     return results
 
 
+def laptop_check_table(tmp_path_factory: pytest.TempPathFactory, cases: list[dict[str, Any]]) -> dict[str, CaseResult]:
+    """laptop_check_batch of a table, run once per pytest run: the xdist workers share it.
+
+    The first worker to need the table runs it, holding a lock; the others wait
+    for it and read its results rather than run the same playbook again.
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        shared = shared.parent  # this run's temporary directory, above each worker's
+    digest = hashlib.sha256(json.dumps([case_key(case) for case in cases]).encode()).hexdigest()[:16]
+    store = shared / f"bad-input-{digest}.json"
+    with (shared / f"bad-input-{digest}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if store.exists():
+            return {key: CaseResult(**result) for key, result in json.loads(store.read_text()).items()}
+        results = laptop_check_batch(cases)
+        store.write_text(json.dumps({key: dataclasses.asdict(result) for key, result in results.items()}))
+        return results
+
+
 def assert_stopped_in_validation(
     extra_vars: dict[str, Any], variable: str, results: dict[str, CaseResult] | None = None
 ) -> None:
     """The play fails in a validation task, names the variable, and changed nothing.
 
     Every role's bad-input table uses this one check. results: the table's
-    laptop_check_batch, computed once; without it the case runs on its own.
+    laptop_check_table, computed once; without it the case runs on its own.
     """
     result = (results or laptop_check_batch([extra_vars]))[case_key(extra_vars)]
     assert result.failed_task is not None, f"the play did not fail:\n{result.detail}"
@@ -218,8 +240,8 @@ def assert_stopped_in_validation(
 
 
 @pytest.fixture(scope="module")
-def bad_input_results() -> dict[str, CaseResult]:
-    return laptop_check_batch([extra_vars for extra_vars, _ in BAD_INPUTS])
+def bad_input_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CaseResult]:
+    return laptop_check_table(tmp_path_factory, [extra_vars for extra_vars, _ in BAD_INPUTS])
 
 
 @pytest.mark.parametrize(("extra_vars", "variable"), BAD_INPUTS, ids=[json.dumps(v) for v, _ in BAD_INPUTS])

@@ -16,7 +16,7 @@ from tests.unit.test_bad_input import (
     ROOT,
     CaseResult,
     assert_stopped_in_validation,
-    laptop_check_batch,
+    laptop_check_table,
     run_laptop_check,
 )
 
@@ -82,9 +82,9 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
 
 
 @pytest.fixture(scope="module")
-def bad_input_results() -> dict[str, CaseResult]:
-    """The whole table in one run of the playbook (laptop_check_batch)."""
-    return laptop_check_batch([extra_vars for _, extra_vars, _ in BAD_INPUTS])
+def bad_input_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CaseResult]:
+    """The whole table in one run of the playbook (laptop_check_table)."""
+    return laptop_check_table(tmp_path_factory, [extra_vars for _, extra_vars, _ in BAD_INPUTS])
 
 
 @pytest.mark.parametrize(("extra_vars", "variable"), [(v, n) for _, v, n in BAD_INPUTS],

@@ -43,9 +43,9 @@ BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
 
 
 @pytest.fixture(scope="module")
-def bad_input_results() -> dict[str, common_table.CaseResult]:
-    """The whole table in one run of the playbook (laptop_check_batch)."""
-    return common_table.laptop_check_batch([extra_vars for extra_vars, _ in BAD_INPUTS])
+def bad_input_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, common_table.CaseResult]:
+    """The whole table in one run of the playbook (laptop_check_table)."""
+    return common_table.laptop_check_table(tmp_path_factory, [extra_vars for extra_vars, _ in BAD_INPUTS])
 
 
 @pytest.mark.parametrize(("extra_vars", "variable"), BAD_INPUTS, ids=[json.dumps(v) for v, _ in BAD_INPUTS])

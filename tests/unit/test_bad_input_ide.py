@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.test_bad_input import CaseResult, assert_stopped_in_validation, laptop_check_batch, run_laptop_check
+from tests.unit.test_bad_input import CaseResult, assert_stopped_in_validation, laptop_check_table, run_laptop_check
 
 BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
     # extension ids without a publisher, or not publisher.name
@@ -63,9 +63,9 @@ BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
 
 
 @pytest.fixture(scope="module")
-def bad_input_results() -> dict[str, CaseResult]:
-    """The whole table in one run of the playbook (laptop_check_batch)."""
-    return laptop_check_batch([extra_vars for extra_vars, _ in BAD_INPUTS])
+def bad_input_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CaseResult]:
+    """The whole table in one run of the playbook (laptop_check_table)."""
+    return laptop_check_table(tmp_path_factory, [extra_vars for extra_vars, _ in BAD_INPUTS])
 
 
 @pytest.mark.parametrize(("extra_vars", "variable"), BAD_INPUTS, ids=[json.dumps(v) for v, _ in BAD_INPUTS])
