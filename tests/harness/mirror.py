@@ -20,6 +20,7 @@ from typing import Any
 
 from tests.harness import fillers_docker, fillers_drift, fillers_ide
 from tests.harness.fillers_aws import fill_aws
+from tests.harness.fillers_pyenv import fill_pyenv
 
 FAULTS = ("error500", "hang", "truncate")
 
@@ -97,6 +98,7 @@ def fill(root: Path) -> dict[str, str]:
     env |= fill_aws(root)
     env |= fillers_drift.fill(root)
     env |= fillers_ide.fill(root)
+    env |= fill_pyenv(root)
     return env
 
 
