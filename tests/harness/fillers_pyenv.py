@@ -24,16 +24,12 @@ from pathlib import Path
 
 HOST_PYENV = Path(os.environ.get("SMDEV_HOST_PYENV", "/root/.pyenv"))
 PYTHON_SOURCES = {
+    # version: (Debian orig tarball, sha256 = pyenv's definition for Python-<version>.tgz).
     # The laptop playbook's Python (the SageMaker workspace needs <= 3.12 wheels):
     # Debian's orig is python.org's .tgz, so python-build runs with _PYTHON_BUILD_FORCE_SKIP_XZ.
     "3.11.2": (
         "http://deb.debian.org/debian/pool/main/p/python3.11/python3.11_3.11.2.orig.tar.gz",
         "2411c74bda5bbcfcddaf4531f66d1adc73f247f529aee981b029513aefdbf849",
-    ),
-    # version: (Debian orig tarball, sha256 = pyenv's definition for Python-<version>.tar.xz)
-    "3.13.5": (
-        "http://deb.debian.org/debian/pool/main/p/python3.13/python3.13_3.13.5.orig.tar.xz",
-        "93e583f243454e6e9e4588ca2c2662206ad961659863277afcdb96801647d640",
     ),
 }
 _FIXED_DATE = "2025-01-01T00:00:00+0000"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-PYTHON = "3.13.5"
+PYTHON = "3.11.2"
 PIPENV = "2026.10.3"
 PYENV_ROOT = "/home/dev/.pyenv"
 PIPFILE = """\
@@ -107,7 +107,7 @@ def test_the_team_cache_holds_the_build_with_its_checksum(as_user: Any) -> None:
 
 
 def test_refused_caches_left_nothing_behind(as_user: Any) -> None:
-    assert not as_user.file(f"{PYENV_ROOT}/versions/3.13.4").exists
+    assert not as_user.file(f"{PYENV_ROOT}/versions/3.11.1").exists
     leftovers = as_user.run(f"ls -A {PYENV_ROOT}/versions")
     assert leftovers.stdout.split() == [PYTHON]
 
