@@ -115,4 +115,5 @@ def test_refused_caches_left_nothing_behind(as_user: Any) -> None:
 def test_the_cache_install_was_timed(as_user: Any) -> None:
     seconds = float(as_user.file("/home/dev/.cache/smdev/cache-install-seconds").content_string)
     print(f"team cache install of Python {PYTHON}: {seconds} s")
-    assert seconds > 0
+    # The budget is 30 s on an idle machine; CI shares 2 cores with another scenario.
+    assert 0 < seconds < 60, f"team cache install took {seconds} s"
