@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.test_bad_input import assert_stopped_in_validation
+from tests.unit.test_bad_input import CaseResult, assert_stopped_in_validation, laptop_check_table
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,10 +64,18 @@ STATIC_BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
 ]
 
 
+@pytest.fixture(scope="module")
+def bad_input_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CaseResult]:
+    """The whole table in one run of the playbook (laptop_check_table)."""
+    return laptop_check_table(tmp_path_factory, [extra_vars for extra_vars, _ in STATIC_BAD_INPUTS])
+
+
 @pytest.mark.parametrize(("extra_vars", "variable"), STATIC_BAD_INPUTS,
                          ids=[json.dumps(v) for v, _ in STATIC_BAD_INPUTS])
-def test_bad_input_fails_in_validation_before_any_change(extra_vars: dict[str, Any], variable: str) -> None:
-    assert_stopped_in_validation(extra_vars, variable)
+def test_bad_input_fails_in_validation_before_any_change(
+    bad_input_results: dict[str, CaseResult], extra_vars: dict[str, Any], variable: str
+) -> None:
+    assert_stopped_in_validation(extra_vars, variable, bad_input_results)
 
 
 @pytest.fixture(scope="module")
