@@ -37,7 +37,10 @@ RUN_FIRST = ("python",)
 RUN_LAST = ("laptop", NEWCOMER)
 # Lines that say why a run failed (pytest's failures, Ansible's failed tasks), shown
 # before the log's tail: the tail alone is often just molecule's recap.
-FAILURE_LINE = re.compile(r"^(FAILED|ERROR) |^E   |^fatal: |FAILED! =>|^[a-z_.-]+ +: .*failed=[1-9]")
+# molecule boxes what it runs in "  │ ", so a line may start with that.
+FAILURE_LINE = re.compile(
+    r"^(?:\x1b\[[0-9;]*m|\s|│)*(?:(FAILED(?! - RETRYING)|ERROR) |E   |fatal: |>   )|FAILED! =>|failed=[1-9]"
+)
 
 
 @dataclass

@@ -93,5 +93,6 @@ def test_idle_time_below_the_limit_does_not_power_off(host: Any, timer_paused: N
         f"rm -f {MARKER} && touch {STATE} && systemctl start smdev-idle-stop.service"
         f" && {LAST_DECISION}",
     )
+    assert result.rc == 0, result.stderr
     assert not host.file(MARKER).exists
     assert "idle for 0 of 1 minutes" in result.stdout
