@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-import urllib.request
 from pathlib import Path
+
+from tests.harness.pinned import fetch_pinned
 
 DEBIAN_ARCHIVE = "http://deb.debian.org/debian"
 MIRRORED_DEBIAN_HOST = "deb.debian.org/debian"
@@ -34,14 +35,6 @@ ARCHITECTURES = ("amd64", "arm64")
 RELEASE_DATE = "Thu, 01 Jan 2026 00:00:00 UTC"
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _write_if_changed(path: Path, content: bytes) -> bool:
     if path.exists() and path.read_bytes() == content:
         return False
@@ -53,17 +46,7 @@ def _write_if_changed(path: Path, content: bytes) -> bool:
 def fill_trixie_debs(root: Path) -> None:
     """Fetch the pinned trixie packages once; refuse a file whose sha256 differs."""
     for path, sha256 in TRIXIE_DEBS.items():
-        target = root / MIRRORED_DEBIAN_HOST / path
-        if target.exists() and _sha256(target) == sha256:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.part")
-        with urllib.request.urlopen(f"{DEBIAN_ARCHIVE}/{path}", timeout=120) as response:  # noqa: S310
-            partial.write_bytes(response.read())
-        if _sha256(partial) != sha256:
-            partial.unlink()
-            raise RuntimeError(f"{DEBIAN_ARCHIVE}/{path} does not have the pinned sha256 {sha256}")
-        partial.rename(target)
+        fetch_pinned(f"{DEBIAN_ARCHIVE}/{path}", sha256, root / MIRRORED_DEBIAN_HOST / path)
 
 
 def _fixture_key(home: Path) -> tuple[list[str], str]:

@@ -16,11 +16,11 @@ Debian's orig tarballs are byte-identical to python.org's. The mirror serves:
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
-import urllib.request
 from pathlib import Path
+
+from tests.harness.pinned import fetch_pinned
 
 HOST_PYENV = Path(os.environ.get("SMDEV_HOST_PYENV", "/root/.pyenv"))
 PYTHON_SOURCES = {
@@ -63,27 +63,10 @@ def publish_rerooted(source: Path, target: Path, tag: str = "") -> str:
     return commit
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def publish_python_sources(root: Path) -> None:
     """Download each CPython tarball once, keep it only if its sha256 is pyenv's."""
-    for version, (url, sha256) in PYTHON_SOURCES.items():
-        target = root / "pyenv.github.io/pythons" / sha256
-        if target.exists() and _sha256(target) == sha256:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".part")
-        urllib.request.urlretrieve(url, partial)  # noqa: S310 - pinned http(s) URL
-        if _sha256(partial) != sha256:
-            partial.unlink()
-            raise RuntimeError(f"{url} is not Python {version}'s tarball: sha256 differs from pyenv's definition")
-        partial.rename(target)
+    for url, sha256 in PYTHON_SOURCES.values():
+        fetch_pinned(url, sha256, root / "pyenv.github.io/pythons" / sha256)
 
 
 def fill_pyenv(root: Path) -> dict[str, str]:
