@@ -74,6 +74,20 @@ def make_key(base: Path, name: str, faked_time: str = "", expire: str = "never")
     return Key(home, public, fingerprint)
 
 
+def certified_copy(certifier: Key, signer: Key, base: Path, faked_time: str = "") -> Path:
+    """The signer's public key as the certifier has certified it (what the SAM CLI publishes)."""
+    argv = ["gpg", "--batch", "--homedir", str(certifier.home), "--yes"]
+    if faked_time:
+        argv += ["--faked-system-time", faked_time]
+    subprocess.run([*argv, "--import", str(signer.public)], check=True, capture_output=True)
+    subprocess.run([*argv, "--local-user", certifier.fingerprint, "--quick-sign-key", signer.fingerprint],
+                   check=True, capture_output=True)
+    out = base / f"{signer.public.stem}-certified-by-{certifier.public.stem}.asc"
+    subprocess.run([*argv, "--armor", "--output", str(out), "--export", signer.fingerprint],
+                   check=True, capture_output=True)
+    return out
+
+
 @pytest.fixture(scope="session")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Key]:
     """A trusted key, an unrelated key, and a key that expired in 2020."""

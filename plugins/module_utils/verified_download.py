@@ -108,12 +108,42 @@ def fetch(url: str, path: str, sha256: str, retries: int, delay: float, timeout:
     raise DownloadError("download failed after retries; " + "; ".join(errors))
 
 
-def verify_signature(path: str, signature: str, key: str, fingerprint: str) -> None:
+def _colon_rows(text: str, record: str) -> list[list[str]]:
+    return [line.split(":") for line in text.splitlines() if line.startswith(record + ":")]
+
+
+def _check_certification(base: list[str], signer: str, certifier: str) -> None:
+    """Raise unless the pinned certifier key is valid and has certified the signer key.
+
+    Upstreams that rotate their signing key (the SAM CLI) publish a long-lived
+    primary key that certifies each signer: the signer is trusted through that
+    certification, never by its fingerprint alone.
+    """
+    listed = subprocess.run([*base, "--with-colons", "--list-keys", certifier], capture_output=True, text=True,
+                            check=False)
+    pub = _colon_rows(listed.stdout, "pub")
+    if listed.returncode != 0 or not pub:
+        raise DownloadError(f"the certifying key {certifier} is not in the given key file")
+    if pub[0][1] == "e":
+        raise DownloadError(f"the certifying key {certifier} has expired")
+    if pub[0][1] == "r":
+        raise DownloadError(f"the certifying key {certifier} has been revoked")
+    checked = subprocess.run([*base, "--with-colons", "--check-sigs", signer], capture_output=True, text=True,
+                             check=False)
+    good = [row for row in _colon_rows(checked.stdout, "sig")
+            if row[1] == "!" and len(row) > 4 and row[4].upper() == certifier[-16:]]
+    if checked.returncode != 0 or not good:
+        raise DownloadError(f"the signing key {signer} is not certified by the pinned key {certifier}")
+
+
+def verify_signature(path: str, signature: str, key: str, fingerprint: str,
+                     certifier_key: str = "", certifier_fingerprint: str = "") -> None:
     """Check a detached signature against the one pinned primary key, or raise.
 
     The key is imported into a throwaway GnuPG home, so nothing the user
     trusts is read or changed, and only a signature whose primary-key
-    fingerprint equals the pin is accepted.
+    fingerprint equals the pin is accepted. With a certifier, the signing key
+    must also carry a valid certification by the pinned certifier key.
     """
     pinned = normalise_fingerprint(fingerprint)
     gpg = shutil.which("gpg")
@@ -122,11 +152,14 @@ def verify_signature(path: str, signature: str, key: str, fingerprint: str) -> N
     home = tempfile.mkdtemp(prefix="smdev-gnupg-")
     try:
         base = [gpg, "--batch", "--no-tty", "--homedir", home]
-        imported = subprocess.run(
-            [*base, "--import", key], capture_output=True, text=True, check=False
-        )
-        if imported.returncode != 0:
-            raise DownloadError(f"the public key {key} could not be imported: {imported.stderr.strip()}")
+        for public in filter(None, (key, certifier_key)):
+            imported = subprocess.run(
+                [*base, "--import", public], capture_output=True, text=True, check=False
+            )
+            if imported.returncode != 0:
+                raise DownloadError(f"the public key {public} could not be imported: {imported.stderr.strip()}")
+        if certifier_key:
+            _check_certification(base, pinned, normalise_fingerprint(certifier_fingerprint))
         checked = subprocess.run(
             [*base, "--status-fd", "1", "--verify", signature, path],
             capture_output=True,
@@ -157,6 +190,8 @@ def download(
     signature_url: str = "",
     gpg_key: str = "",
     gpg_fingerprint: str = "",
+    gpg_certifier_key: str = "",
+    gpg_certifier_fingerprint: str = "",
     retries: int = 3,
     delay: float = 2.0,
     timeout: float = 30.0,
@@ -179,7 +214,8 @@ def download(
         if signature_url:
             sig_source = mirror_url_for(signature_url, mirror_url)
             _fetch_any(sig_source, signature, retries, delay, timeout)
-            verify_signature(partial, signature, gpg_key, gpg_fingerprint)
+            verify_signature(partial, signature, gpg_key, gpg_fingerprint,
+                             gpg_certifier_key, gpg_certifier_fingerprint)
         os.chmod(partial, 0o644)
         os.replace(partial, dest)
     finally:

@@ -47,6 +47,15 @@ options:
     description: Pinned 40-hex-digit fingerprint of the signing primary key. Required with O(signature_url).
     type: str
     default: ""
+  gpg_certifier_key:
+    description:
+      - Path, on the managed host, of the ASCII-armored public key that must have certified the signing key.
+      - For upstreams that rotate their signing key under a long-lived primary key (the SAM CLI).
+    type: path
+  gpg_certifier_fingerprint:
+    description: Pinned 40-hex-digit fingerprint of O(gpg_certifier_key). Required with it.
+    type: str
+    default: ""
   retries:
     description: How many times to retry after a failed attempt.
     type: int
@@ -76,8 +85,10 @@ EXAMPLES = r"""
     url: "https://github.com/aws/aws-sam-cli/releases/download/v1.140.0/aws-sam-cli-linux-x86_64.zip"
     sha256: "{{ sam_cli_sha256 }}"
     signature_url: "https://github.com/aws/aws-sam-cli/releases/download/v1.140.0/aws-sam-cli-linux-x86_64.zip.sig"
-    gpg_key: /usr/local/share/smdev/keys/sam-cli.asc
-    gpg_fingerprint: "{{ sam_cli_gpg_fingerprint }}"
+    gpg_key: /usr/local/share/smdev/keys/sam-cli-signer.asc
+    gpg_fingerprint: "{{ sam_cli_gpg_signer_fingerprint }}"
+    gpg_certifier_key: /usr/local/share/smdev/keys/sam-cli-primary.asc
+    gpg_certifier_fingerprint: "{{ sam_cli_gpg_primary_fingerprint }}"
     mirror_url: "{{ workstation_mirror_url }}"
     dest: /var/cache/smdev/aws-sam-cli-1.140.0.zip
     mode: "0644"
@@ -137,6 +148,10 @@ def _bad_input(params: dict) -> str:
             problems.append(
                 f"gpg_fingerprint must be 40 hex digits, got {params['gpg_fingerprint']!r}"
             )
+    if params["gpg_certifier_key"] and not FINGERPRINT_RE.match(normalise_fingerprint(params["gpg_certifier_fingerprint"])):
+        problems.append(
+            f"gpg_certifier_fingerprint must be 40 hex digits, got {params['gpg_certifier_fingerprint']!r}"
+        )
     for name in ("retries", "delay", "timeout"):
         if params[name] < 0 or (name == "timeout" and params[name] == 0):
             problems.append(f"{name} must be positive, got {params[name]!r}")
@@ -153,6 +168,8 @@ def main() -> None:
             "signature_url": {"type": "str", "default": ""},
             "gpg_key": {"type": "path"},
             "gpg_fingerprint": {"type": "str", "default": ""},
+            "gpg_certifier_key": {"type": "path"},
+            "gpg_certifier_fingerprint": {"type": "str", "default": ""},
             "retries": {"type": "int", "default": 3},
             "delay": {"type": "float", "default": 2.0},
             "timeout": {"type": "float", "default": 30.0},
@@ -173,6 +190,8 @@ def main() -> None:
             signature_url=params["signature_url"],
             gpg_key=params["gpg_key"] or "",
             gpg_fingerprint=params["gpg_fingerprint"],
+            gpg_certifier_key=params["gpg_certifier_key"] or "",
+            gpg_certifier_fingerprint=params["gpg_certifier_fingerprint"],
             retries=params["retries"],
             delay=params["delay"],
             timeout=params["timeout"],

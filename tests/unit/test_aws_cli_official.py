@@ -7,10 +7,8 @@ there too), so each refusal and the switch are checked in seconds.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,17 +16,10 @@ import pytest
 
 from tests.harness.fillers_aws import fill_aws
 from tests.harness.mirror import serve
+from tests.unit import localhost_role
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_EXPIRED_KEY = ROOT / "tests/fixtures/keys/aws-cli-v2-expired-2025-07-24.asc"
-PLAY = """\
-- hosts: localhost
-  gather_subset: [min]
-  tasks:
-    - name: Run the aws_cli role
-      ansible.builtin.include_role:
-        name: smdev.workstation.aws_cli
-"""
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the role sets root ownership on what it installs")
 
@@ -61,16 +52,8 @@ def run_role(site: tuple[Path, dict[str, str], str], version: str, key: str = "g
         "aws_cli_bin_dir": str(base / "bin"),
         "__aws_cli_cache": str(base / "cache"),
         "__aws_cli_key_path": str(base / "keys/aws-cli-v2.asc"),
-        "ansible_python_interpreter": sys.executable,
     }
-    playbook = base / "play.yml"
-    playbook.write_text(PLAY)
-    environ = {**os.environ, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-               "ANSIBLE_COLLECTIONS_PATH": str(ROOT / ".collections")}
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook), "-e", json.dumps(extra)],
-        cwd=ROOT, env=environ, capture_output=True, text=True, timeout=180, check=False,
-    )
+    return localhost_role.run_role("aws_cli", extra, base)
 
 
 def aws_version(site: tuple[Path, dict[str, str], str], where: str = "walk") -> str:

@@ -1,4 +1,4 @@
-"""Bad input to aws_cli and aws_sso fails the playbook before anything changes, naming the variable."""
+"""Bad input to aws_cli, sam_cli and aws_sso fails the playbook before anything changes, naming the variable."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ def sso(sessions: list[dict[str, Any]] | None = None, profiles: list[dict[str, A
     return {"aws_sso_sessions": [SESSION] if sessions is None else sessions,
             "aws_sso_profiles": [PROFILE] if profiles is None else profiles}
 
+
+SAM_OFFICIAL = {"sam_cli_install_method": "official", "sam_cli_official_sha256": "a" * 64}
 
 BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     # aws_sso: sessions
@@ -78,6 +80,26 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     ("plugin sha256 bad", {"aws_cli_session_manager_plugin_sha256": "0" * 63},
      "aws_cli_session_manager_plugin_sha256"),
     ("plugin switch not a boolean", {"aws_cli_session_manager_plugin": "maybe"}, "aws_cli_session_manager_plugin"),
+    # sam_cli
+    ("sam version latest", {"sam_cli_version": "latest"}, "sam_cli_version"),
+    ("sam version as a number", {"sam_cli_version": 1.17}, "sam_cli_version"),
+    ("sam version with an operator", {"sam_cli_version": ">=1.170.0"}, "sam_cli_version"),
+    ("sam version with a suffix", {"sam_cli_version": "1.170.0 --index-url http://evil"}, "sam_cli_version"),
+    ("sam pipx relative", {"sam_cli_pipx": "bin/pipx"}, "sam_cli_pipx"),
+    ("sam pipx a list", {"sam_cli_pipx": ["/usr/bin/pipx"]}, "sam_cli_pipx"),
+    ("sam unknown install method", {"sam_cli_install_method": "brew"}, "sam_cli_install_method"),
+    ("sam official without a sha256", {"sam_cli_install_method": "official"}, "sam_cli_official_sha256"),
+    ("sam official sha256 not hex", {**SAM_OFFICIAL, "sam_cli_official_sha256": "g" * 64}, "sam_cli_official_sha256"),
+    ("sam official URL ftp", {**SAM_OFFICIAL, "sam_cli_official_url": "ftp://example.org/sam.zip"},
+     "sam_cli_official_url"),
+    ("sam official URL without host", {**SAM_OFFICIAL, "sam_cli_official_url": "https:///sam.zip"},
+     "sam_cli_official_url"),
+    ("sam primary fingerprint short", {**SAM_OFFICIAL, "sam_cli_gpg_primary_fingerprint": "73AD885A"},
+     "sam_cli_gpg_primary_fingerprint"),
+    ("sam signer fingerprint not hex", {**SAM_OFFICIAL, "sam_cli_gpg_signer_fingerprint": "X" * 40},
+     "sam_cli_gpg_signer_fingerprint"),
+    ("sam install root relative", {**SAM_OFFICIAL, "sam_cli_install_root": "aws-sam-cli"}, "sam_cli_install_root"),
+    ("sam bin dir with a space", {**SAM_OFFICIAL, "sam_cli_bin_dir": "/usr/local/my bin"}, "sam_cli_bin_dir"),
 ]
 
 
@@ -99,7 +121,8 @@ def test_good_aws_input_passes_validation() -> None:
     """The negative cases mean something only if valid input gets past validation."""
     result = run_laptop_check({**sso(profiles=[PROFILE, {**PROFILE, "name": "default", "region": "us-east-1",
                                                          "output": "json"}]),
-                               "aws_sso_extra_regions": ["xx-east-1"], "workstation_user": "root"})
+                               "aws_sso_extra_regions": ["xx-east-1"], "workstation_user": "root",
+                               **SAM_OFFICIAL, "sam_cli_version": "1.170.0"})
     output = result.stdout + result.stderr
     assert "Invalid input" not in output, output
     assert "common : Find out who runs the play" in output, output
@@ -133,50 +156,3 @@ def test_sso_is_off_by_default_on_the_ec2_profile(tmp_path: Any) -> None:
     output = result.stdout + result.stderr
     assert "Invalid input" not in output, output
     assert re.search(r"aws_sso : Merge the SSO sessions.*\n.*skipping", output), json.dumps(output[-3000:])
-
-
-# sam_cli joins playbooks/laptop.yml once the pipenv role provides its pipx;
-# until then its validation runs on its own, the way the playbooks call it.
-SAM_PLAY = """\
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: Validate every role's input before anything changes
-      ansible.builtin.include_role:
-        name: smdev.workstation.sam_cli
-        tasks_from: validate
-"""
-
-SAM_BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
-    ("version latest", {"sam_cli_version": "latest"}, "sam_cli_version"),
-    ("version as a number", {"sam_cli_version": 1.17}, "sam_cli_version"),
-    ("version with an operator", {"sam_cli_version": ">=1.170.0"}, "sam_cli_version"),
-    ("version with a suffix", {"sam_cli_version": "1.170.0 --index-url http://evil"}, "sam_cli_version"),
-    ("pipx relative", {"sam_cli_pipx": "bin/pipx"}, "sam_cli_pipx"),
-    ("pipx a list", {"sam_cli_pipx": ["/usr/bin/pipx"]}, "sam_cli_pipx"),
-]
-
-
-def run_sam_validation(tmp_path: Any, extra_vars: dict[str, Any]) -> subprocess.CompletedProcess[str]:
-    playbook = tmp_path / "sam.yml"
-    playbook.write_text(SAM_PLAY)
-    env = {**os.environ, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-           "ANSIBLE_COLLECTIONS_PATH": str(ROOT / ".collections")}
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook), "--check", "-e", json.dumps(extra_vars)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )
-
-
-@pytest.mark.parametrize(("extra_vars", "variable"), [(v, n) for _, v, n in SAM_BAD_INPUTS],
-                         ids=[case for case, _, _ in SAM_BAD_INPUTS])
-def test_bad_sam_input_fails_validation(tmp_path: Any, extra_vars: dict[str, Any], variable: str) -> None:
-    result = run_sam_validation(tmp_path, extra_vars)
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, output
-    assert variable in output.split("fatal:", 1)[-1], output
-
-
-def test_good_sam_input_passes_validation(tmp_path: Any) -> None:
-    result = run_sam_validation(tmp_path, {"sam_cli_version": "1.170.0", "sam_cli_pipx": "/usr/bin/pipx"})
-    assert result.returncode == 0, result.stdout + result.stderr

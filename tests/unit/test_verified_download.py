@@ -12,7 +12,7 @@ from ansible_collections.smdev.workstation.plugins.module_utils.verified_downloa
     download,
     mirror_url_for,
 )
-from tests.conftest import Key
+from tests.conftest import Key, certified_copy, make_key
 from tests.harness.mirror import MirrorServer
 
 UPSTREAM = "https://downloads.example.org/tool/1.2.3/tool-1.2.3.tar.gz"
@@ -178,3 +178,76 @@ def test_expired_key_is_refused(mirror: MirrorServer, installed: Path, keys: dic
         )
     assert installed.read_bytes() == b"old working version"
     assert leftovers(installed.parent) == []
+
+
+@pytest.fixture(scope="module")
+def sam_like(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """A primary key that certifies a signer (the SAM CLI's scheme), and a signer it never certified."""
+    base = tmp_path_factory.mktemp("sam-keys")
+    primary, signer, rogue = make_key(base, "primary"), make_key(base, "signer"), make_key(base, "rogue")
+    return {"primary": primary, "signer": signer, "rogue": rogue,
+            "certified": certified_copy(primary, signer, base)}
+
+
+def two_level(mirror: MirrorServer, installed: Path, sha: str, signer_key: Path, signer: str,
+              certifier_key: Path, certifier: str) -> dict[str, object]:
+    return download(
+        UPSTREAM, str(installed), sha, mirror_url=mirror.url, signature_url=UPSTREAM + ".sig",
+        gpg_key=str(signer_key), gpg_fingerprint=signer,
+        gpg_certifier_key=str(certifier_key), gpg_certifier_fingerprint=certifier, **FAST,
+    )
+
+
+def test_signer_certified_by_the_pinned_primary_is_accepted(
+    mirror: MirrorServer, installed: Path, sam_like: dict
+) -> None:
+    sha = signed(mirror, sam_like["signer"], b"sam release")
+    result = two_level(mirror, installed, sha, sam_like["certified"], sam_like["signer"].fingerprint,
+                       sam_like["primary"].public, sam_like["primary"].fingerprint)
+    assert result["changed"] is True
+    assert installed.read_bytes() == b"sam release"
+
+
+def test_signer_the_primary_never_certified_is_refused(
+    mirror: MirrorServer, installed: Path, sam_like: dict
+) -> None:
+    """A rogue signer pinned by fingerprint alone is not enough: the primary must vouch for it."""
+    sha = signed(mirror, sam_like["rogue"], b"sam release")
+    with pytest.raises(DownloadError, match="is not certified by the pinned key"):
+        two_level(mirror, installed, sha, sam_like["rogue"].public, sam_like["rogue"].fingerprint,
+                  sam_like["primary"].public, sam_like["primary"].fingerprint)
+    assert installed.read_bytes() == b"old working version"
+    assert leftovers(installed.parent) == []
+
+
+def test_certifier_key_other_than_the_pin_is_refused(
+    mirror: MirrorServer, installed: Path, sam_like: dict
+) -> None:
+    sha = signed(mirror, sam_like["signer"], b"sam release")
+    with pytest.raises(DownloadError, match="is not in the given key file"):
+        two_level(mirror, installed, sha, sam_like["certified"], sam_like["signer"].fingerprint,
+                  sam_like["rogue"].public, sam_like["primary"].fingerprint)
+    assert installed.read_bytes() == b"old working version"
+
+
+def test_tampered_file_is_refused_even_with_a_certified_signer(
+    mirror: MirrorServer, installed: Path, sam_like: dict
+) -> None:
+    signed(mirror, sam_like["signer"], b"sam release")
+    _, sha = publish(mirror, b"tampered sam release")
+    with pytest.raises(DownloadError, match="does not match the file"):
+        two_level(mirror, installed, sha, sam_like["certified"], sam_like["signer"].fingerprint,
+                  sam_like["primary"].public, sam_like["primary"].fingerprint)
+    assert installed.read_bytes() == b"old working version"
+
+
+def test_expired_certifier_is_refused(mirror: MirrorServer, installed: Path, keys: dict[str, Key],
+                                      tmp_path: Path) -> None:
+    # Certified in 2020, while the certifier was still valid; the signer dates from then too.
+    signer = make_key(tmp_path, "old-signer", faked_time="20200101T000000!")
+    certified = certified_copy(keys["expired"], signer, tmp_path, faked_time="20200101T120000!")
+    sha = signed(mirror, signer, b"sam release")
+    with pytest.raises(DownloadError, match="has expired"):
+        two_level(mirror, installed, sha, certified, signer.fingerprint,
+                  keys["expired"].public, keys["expired"].fingerprint)
+    assert installed.read_bytes() == b"old working version"

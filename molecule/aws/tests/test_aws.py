@@ -114,6 +114,14 @@ def test_session_manager_plugin_runs_for_dev(login_shell: Any) -> None:
     assert result.stdout.strip() == "1.2.999.0"
 
 
+def test_sam_cli_from_the_signed_zip_runs_for_dev(login_shell: Any, host: Any) -> None:
+    """The official path: the fixture zip, its signer certified by the fixture primary key."""
+    result = login_shell("command -v sam && sam --version")
+    assert result.rc == 0, result.stderr
+    assert result.stdout.split() == ["/usr/local/bin/sam", "SAM", "CLI,", "version", "1.999.0"]
+    assert host.file("/usr/local/bin/sam").linked_to.startswith("/usr/local/aws-sam-cli/1.999.0/")
+
+
 def test_refused_releases_left_no_trace_and_the_upgrade_switched(as_user: Any) -> None:
     """side_effect: tampered zip, other key, expired keys and a broken build were each refused
     (each time 2.99.0 kept working); then 2.99.5 was installed beside 2.99.0 and switched to."""
