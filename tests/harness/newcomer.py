@@ -5,7 +5,8 @@ the working tree) in the home of `dev`, plus `make`, the one prerequisite the
 README names besides git and python3. `dev` then runs `make laptop` twice at a
 terminal (pexpect), typing its sudo password at each prompt: the first run
 must succeed, the second must report changed=0, and so must a third run with
-`--check` (check mode on a converged machine changes nothing).
+`--check` (check mode on a converged machine changes nothing). Then the
+laptop scenario's testinfra suite runs against the container, as `dev`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -67,8 +69,19 @@ def checkout_tar(root: Path) -> bytes:
     ).stdout
 
 
-def run(platform: images.Platform, tag: str, root: Path, env: dict[str, str], log_path: Path) -> bool:
-    """Return whether `make laptop` worked twice (changed=0 the second time)."""
+def verify_suite(name: str, tests: Path, env: dict[str, str], log: object) -> bool:
+    """The given testinfra suite against the container, as dev (what molecule's verify does)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", str(tests), "-p", "no:cacheprovider", f"--hosts=docker://dev@{name}"],
+        capture_output=True, text=True, env={**os.environ, **env}, check=False, timeout=1800,
+    )
+    log.write(f"===== testinfra {tests} on {name} =====\n{result.stdout}{result.stderr}\n")  # type: ignore[attr-defined]
+    return result.returncode == 0
+
+
+def run(platform: images.Platform, tag: str, root: Path, env: dict[str, str], log_path: Path,
+        verify: Path | None = None) -> bool:
+    """Return whether `make laptop` worked twice (changed=0 the second time), and `verify` passed."""
     name = f"{os.environ.get('SMDEV_INSTANCE_PREFIX', '')}newcomer-{platform.name}"
     _docker("rm", "-f", name, check=False)
     _docker("run", "-d", "--name", name, *RUN_OPTIONS, tag, "/lib/systemd/systemd")
@@ -93,6 +106,8 @@ def run(platform: images.Platform, tag: str, root: Path, env: dict[str, str], lo
             recap = re.search(r"localhost\s*: ok=\d+\s+changed=(\d+)\s+unreachable=0\s+failed=0", output)
             exited = "[exit status 0]" in output
             outcomes.append(exited and recap is not None and (attempt == 1 or recap.group(1) == "0"))
+        if verify is not None and all(outcomes):
+            outcomes.append(verify_suite(name, verify, env, log))
         return all(outcomes)
     finally:
         log.close()
