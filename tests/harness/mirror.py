@@ -8,7 +8,6 @@ the same way. Fault injection lets tests make a path fail on purpose.
 
 from __future__ import annotations
 
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -93,41 +92,9 @@ def fill(root: Path) -> dict[str, str]:
     """
     root.mkdir(parents=True, exist_ok=True)
     (root / "smdev-mirror.txt").write_text("smdev.workstation test mirror\n")
-    env = {"SMDEV_FIXTURE_GPG_FINGERPRINT": fill_download_fixture(root)}
-    env |= fillers_docker.fill(root)
+    env = fillers_docker.fill(root)
     env |= fill_aws(root)
     env |= fillers_drift.fill(root)
     env |= fillers_ide.fill(root)
     env |= fill_pyenv(root)
     return env
-
-
-# The `download` scenario fetches this as if from upstream; its sha256 is
-# pinned in molecule/download/converge.yml.
-DOWNLOAD_FIXTURE = "downloads.example.test/smdev/fixture-1.0.txt"
-DOWNLOAD_FIXTURE_BODY = b"smdev.workstation download fixture 1.0\n"
-
-
-def fill_download_fixture(root: Path) -> str:
-    """Publish the fixture with a detached signature; return the signer's fingerprint.
-
-    The signing key is made once per build directory (a throwaway, like a
-    vendor's release key); its public half is published at keys/fixture.asc.
-    """
-    target = root / DOWNLOAD_FIXTURE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(DOWNLOAD_FIXTURE_BODY)
-    home = root.parent / "fixture-gnupg"
-    gpg = ["gpg", "--batch", "--homedir", str(home)]
-    if not home.exists():
-        home.mkdir(mode=0o700)
-        subprocess.run([*gpg, "--passphrase", "", "--quick-gen-key", "smdev fixture <fixture@example.test>",
-                        "ed25519", "sign", "never"], check=True, capture_output=True)
-    listing = subprocess.run([*gpg, "--with-colons", "--list-keys"], check=True, capture_output=True, text=True)
-    fingerprint = next(line.split(":")[9] for line in listing.stdout.splitlines() if line.startswith("fpr:"))
-    (root / "keys").mkdir(exist_ok=True)
-    subprocess.run([*gpg, "--yes", "--armor", "--output", str(root / "keys/fixture.asc"), "--export", fingerprint],
-                   check=True, capture_output=True)
-    subprocess.run([*gpg, "--yes", "--output", f"{target}.sig", "--detach-sign", str(target)],
-                   check=True, capture_output=True)
-    return fingerprint

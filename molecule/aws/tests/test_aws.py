@@ -120,6 +120,8 @@ def test_sam_cli_from_the_signed_zip_runs_for_dev(login_shell: Any, host: Any) -
     assert result.rc == 0, result.stderr
     assert result.stdout.split() == ["/usr/local/bin/sam", "SAM", "CLI,", "version", "1.999.0"]
     assert host.file("/usr/local/bin/sam").linked_to.startswith("/usr/local/aws-sam-cli/1.999.0/")
+    verified = host.file("/var/cache/smdev/aws-sam-cli/aws-sam-cli-1.999.0.zip")
+    assert (verified.user, verified.group, verified.mode) == ("root", "root", 0o644)
 
 
 def test_refused_releases_left_no_trace_and_the_upgrade_switched(as_user: Any) -> None:
@@ -131,7 +133,8 @@ def test_refused_releases_left_no_trace_and_the_upgrade_switched(as_user: Any) -
     assert previous.stdout.startswith("aws-cli/2.99.0 ")
 
 
-def test_no_installer_leftovers(host: Any) -> None:
-    leftovers = [name for name in host.file("/var/cache/smdev/aws-cli").listdir()
-                 if name.startswith(".") or name.startswith("extract-")]
+@pytest.mark.parametrize("cache", ["/var/cache/smdev/aws-cli", "/var/cache/smdev/aws-sam-cli"])
+def test_no_installer_leftovers(host: Any, cache: str) -> None:
+    """verified_download's partial files and the unpacked installers are gone."""
+    leftovers = [name for name in host.file(cache).listdir() if name.startswith(".") or name.startswith("extract-")]
     assert leftovers == []

@@ -37,6 +37,11 @@ BREAKS = [
           "DEBIAN_FRONTEND=noninteractive apt-get remove -y -q unzip", "command -v unzip"),
     Break("drift", "Ensure smdev-status is installed", "rm /usr/local/bin/smdev-status",
           "test -x /usr/local/bin/smdev-status"),
+    # A user tidying ~/.bashrc by hand takes pyenv (and so python, pipenv, sam) out of new terminals.
+    Break("pyenv", "Ensure pyenv's shell init is in each shell's login and interactive files",
+          "runuser -u dev -- sed -i '/# BEGIN smdev.workstation pyenv/,/# END smdev.workstation pyenv/d' "
+          "/home/dev/.bashrc",
+          "grep -q '# BEGIN smdev.workstation pyenv' ~/.bashrc"),
 ]
 
 

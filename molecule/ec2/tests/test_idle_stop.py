@@ -1,4 +1,4 @@
-"""idle_stop on a systemd container: the timer's check decides when to power off.
+"""idle_stop on the ec2 scenario's systemd container: the timer's check decides when to power off.
 
 The poweroff is injected as `touch MARKER`; each test backdates the last
 activity past the limit and runs the check service the timer runs.
