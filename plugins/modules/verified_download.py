@@ -148,7 +148,8 @@ def _bad_input(params: dict) -> str:
             problems.append(
                 f"gpg_fingerprint must be 40 hex digits, got {params['gpg_fingerprint']!r}"
             )
-    if params["gpg_certifier_key"] and not FINGERPRINT_RE.match(normalise_fingerprint(params["gpg_certifier_fingerprint"])):
+    certifier = normalise_fingerprint(params["gpg_certifier_fingerprint"])
+    if params["gpg_certifier_key"] and not FINGERPRINT_RE.match(certifier):
         problems.append(
             f"gpg_certifier_fingerprint must be 40 hex digits, got {params['gpg_certifier_fingerprint']!r}"
         )
