@@ -185,7 +185,9 @@ def sam_like(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """A primary key that certifies a signer (the SAM CLI's scheme), and a signer it never certified."""
     base = tmp_path_factory.mktemp("sam-keys")
     primary, signer, rogue = make_key(base, "primary"), make_key(base, "signer"), make_key(base, "rogue")
-    return {"primary": primary, "signer": signer, "rogue": rogue,
+    # A signer from 2020, certified then by the key that expired since (keys["expired"]'s day).
+    old_signer = make_key(base, "old-signer", faked_time="20200101T000000!")
+    return {"primary": primary, "signer": signer, "rogue": rogue, "old_signer": old_signer,
             "certified": certified_copy(primary, signer, base)}
 
 
@@ -242,10 +244,9 @@ def test_tampered_file_is_refused_even_with_a_certified_signer(
 
 
 def test_expired_certifier_is_refused(mirror: MirrorServer, installed: Path, keys: dict[str, Key],
-                                      tmp_path: Path) -> None:
-    # Certified in 2020, while the certifier was still valid; the signer dates from then too.
-    signer = make_key(tmp_path, "old-signer", faked_time="20200101T000000!")
-    certified = certified_copy(keys["expired"], signer, tmp_path, faked_time="20200101T120000!")
+                                      sam_like: dict) -> None:
+    signer = sam_like["old_signer"]
+    certified = certified_copy(keys["expired"], signer, signer.home.parent, faked_time="20200101T120000!")
     sha = signed(mirror, signer, b"sam release")
     with pytest.raises(DownloadError, match="has expired"):
         two_level(mirror, installed, sha, certified, signer.fingerprint,
