@@ -254,6 +254,12 @@ def test_good_input_passes_validation() -> None:
             "workstation_mirror_url": "http://127.0.0.1:8080/mirror",
             "workstation_proxy": {"http": "http://proxy.example.test:3128", "no_proxy": ["localhost"]},
             "workstation_user": "root",
+            "sagemaker_sdk_release": "v2.14.10",
+            "sagemaker_sdk_version": "2.257.7",
+            "sagemaker_sdk_packages": {"requests": "==2.32.3", "xgboost": "", "ray[default]": ">=2.50,<3",
+                                       "torch": "*"},
+            "sagemaker_sdk_workspace": "/home/dev/projects/sm",
+            "sagemaker_sdk_kernel_name": "sm-v2.14.10",
         }
     )
     output = result.stdout + result.stderr

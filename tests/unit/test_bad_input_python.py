@@ -1,4 +1,4 @@
-"""Bad input to the pyenv and pipenv roles fails before anything changes, naming the variable.
+"""Bad input to the pyenv, pipenv and sagemaker_sdk roles fails before anything changes, naming the variable.
 
 Two kinds: what the variables alone show is caught by the playbooks'
 pre_tasks validation (playbooks/laptop.yml in check mode, as test_bad_input.py
@@ -61,6 +61,30 @@ STATIC_BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
     ({"pipenv_pipx_version": "1.18.4; curl evil"}, "pipenv_pipx_version"),
     ({"pipenv_init_shell": "yes please"}, "pipenv_init_shell"),
     ({"pipenv_venv_in_project": [True]}, "pipenv_venv_in_project"),
+    # sagemaker_sdk
+    ({"sagemaker_sdk_release": "v9.9.9"}, "sagemaker_sdk_release"),
+    ({"sagemaker_sdk_release": "4.4.1"}, "sagemaker_sdk_release"),
+    ({"sagemaker_sdk_release": "latest"}, "sagemaker_sdk_release"),
+    ({"sagemaker_sdk_release": ["v4.4.1"]}, "sagemaker_sdk_release"),
+    ({"sagemaker_sdk_flavor": "tpu"}, "sagemaker_sdk_flavor"),
+    ({"sagemaker_sdk_version": "two"}, "sagemaker_sdk_version"),
+    ({"sagemaker_sdk_version": "==2.257.7"}, "sagemaker_sdk_version"),
+    ({"sagemaker_sdk_version": "2.257.7; rm -rf ~"}, "sagemaker_sdk_version"),
+    ({"sagemaker_sdk_version": 2.257}, "sagemaker_sdk_version"),
+    ({"sagemaker_sdk_packages": {"requests": "2.32.3"}}, "sagemaker_sdk_packages"),
+    ({"sagemaker_sdk_packages": {"requests": "=>2.32"}}, "sagemaker_sdk_packages"),
+    ({"sagemaker_sdk_packages": {"requests": "latest"}}, "sagemaker_sdk_packages"),
+    ({"sagemaker_sdk_packages": {"requests": "==2.32.3; os_name"}}, "sagemaker_sdk_packages"),
+    ({"sagemaker_sdk_packages": {"bad name!": ""}}, "sagemaker_sdk_packages"),
+    ({"sagemaker_sdk_packages": {"requests": 2}}, "sagemaker_sdk_packages"),
+    ({"sagemaker_sdk_packages": ["requests==2.32.3"]}, "sagemaker_sdk_packages"),
+    ({"sagemaker_sdk_default_packages": ["sagemaker==2"]}, "sagemaker_sdk_default_packages"),
+    ({"sagemaker_sdk_workspace": "sagemaker"}, "sagemaker_sdk_workspace"),
+    ({"sagemaker_sdk_workspace": "~/sagemaker"}, "sagemaker_sdk_workspace"),
+    ({"sagemaker_sdk_workspace": "/home/dev/../../etc"}, "sagemaker_sdk_workspace"),
+    ({"sagemaker_sdk_kernel_name": "My Kernel"}, "sagemaker_sdk_kernel_name"),
+    ({"sagemaker_sdk_local_mode": "sometimes"}, "sagemaker_sdk_local_mode"),
+    ({"sagemaker_sdk_parity_report": "loud"}, "sagemaker_sdk_parity_report"),
 ]
 
 
