@@ -42,6 +42,10 @@ BREAKS = [
           "runuser -u dev -- sed -i '/# BEGIN smdev.workstation pyenv/,/# END smdev.workstation pyenv/d' "
           "/home/dev/.bashrc",
           "grep -q '# BEGIN smdev.workstation pyenv' ~/.bashrc"),
+    # A user pip-installs another version of a pinned package into the SageMaker workspace.
+    Break("sagemaker_sdk", "Sync the workspace venv with Pipfile.lock",
+          "runuser -u dev -- /home/dev/sagemaker/.venv/bin/python -m pip install -q urllib3==1.26.19",
+          "smdev-parity ~/sagemaker"),
 ]
 
 
