@@ -1,0 +1,106 @@
+"""A pin Pipenv cannot resolve leaves the SageMaker workspace as it was, and says why.
+
+The role's workspace tasks run on this machine with a stand-in pipenv whose
+lock fails the way Pipenv's does for an SDK version the index does not have
+(and, like Pipenv, creates the venv first). The real lock and sync run in the
+laptop scenario.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.unit import localhost_role
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the role's tasks become workstation_user (root here)")
+
+PLAY = """\
+- hosts: localhost
+  gather_subset: [min]
+  tasks:
+    - name: Work out the pins
+      ansible.builtin.include_role:
+        name: smdev.workstation.sagemaker_sdk
+        tasks_from: manifest
+    - name: Set up the workspace
+      ansible.builtin.include_role:
+        name: smdev.workstation.sagemaker_sdk
+        tasks_from: workspace
+"""
+
+FAKE_PIPENV = """\
+#!/bin/sh
+case "$1" in
+  verify) echo "Pipfile.lock out of date" >&2; exit 1 ;;
+  lock)
+    mkdir -p .venv/bin
+    echo "Resolving dependencies..." >&2
+    echo "ERROR: No matching distribution found for sagemaker==9.9.9" >&2
+    echo "Locking Failed!" >&2
+    exit 1 ;;
+esac
+echo "pipenv $1 should not have run" >&2
+exit 3
+"""
+
+
+def run_play(home: Path) -> subprocess.CompletedProcess[str]:
+    """localhost_role runs the whole role; these tests need only its manifest and workspace tasks."""
+    (home / "play.yml").write_text(PLAY)
+    pipenv = home / ".local" / "bin" / "pipenv"
+    pipenv.parent.mkdir(parents=True, exist_ok=True)
+    pipenv.write_text(FAKE_PIPENV)
+    pipenv.chmod(0o755)
+    extra_vars = {
+        "ansible_python_interpreter": sys.executable,
+        "workstation_user": "root", "workstation_user_home": str(home),
+        "sagemaker_sdk_workspace": str(home / "sagemaker"), "sagemaker_sdk_release": "v2.14.10",
+        "sagemaker_sdk_version": "9.9.9", "sagemaker_sdk_parity_report": False,
+        "pyenv_python_versions": ["3.11.2"],
+    }
+    env = {**os.environ, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_CONFIG": str(localhost_role.ROOT / "ansible.cfg"),
+           "ANSIBLE_COLLECTIONS_PATH": str(localhost_role.ROOT / ".collections")}
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "ansible-playbook"), str(home / "play.yml"), "-e", json.dumps(extra_vars)],
+        cwd=localhost_role.ROOT, env=env, capture_output=True, text=True, timeout=180, check=False,
+    )
+
+
+def assert_refused(result: subprocess.CompletedProcess[str]) -> None:
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Say which pins did not resolve" in output, output
+    assert "sagemaker_sdk_version" in output, output
+    assert '"sagemaker": "==9.9.9"' in output, output
+    assert "No matching distribution found for sagemaker==9.9.9" in output, output
+    assert "The workspace is as it was" in output, output
+
+
+def test_an_sdk_version_the_index_lacks_leaves_a_fresh_workspace_empty(tmp_path: Path) -> None:
+    assert_refused(run_play(tmp_path))
+    workspace = tmp_path / "sagemaker"
+    assert not (workspace / "Pipfile").exists()
+    assert not (workspace / ".venv").exists(), "the venv the failed lock made is left behind"
+    assert not (workspace / ".smdev-manifest.json").exists()
+
+
+def test_an_sdk_version_the_index_lacks_leaves_a_working_workspace_as_it_was(tmp_path: Path) -> None:
+    workspace = tmp_path / "sagemaker"
+    (workspace / ".venv" / "bin").mkdir(parents=True)
+    python = workspace / ".venv" / "bin" / "python"
+    python.write_text("#!/bin/sh\necho 3.11.2\n")  # the venv's Python is the one the role expects
+    python.chmod(0o755)
+    (workspace / "Pipfile").write_text("# the pins that work\n")
+    (workspace / "Pipfile.lock").write_text('{"_meta": {}}\n')
+    (workspace / ".smdev-manifest.json").write_text('{"release": "v2.14.10"}\n')
+    assert_refused(run_play(tmp_path))
+    assert (workspace / "Pipfile").read_text() == "# the pins that work\n"
+    assert (workspace / "Pipfile.lock").read_text() == '{"_meta": {}}\n'
+    assert (workspace / ".smdev-manifest.json").read_text() == '{"release": "v2.14.10"}\n'
+    assert python.exists()
