@@ -130,10 +130,34 @@ def _check_certification(base: list[str], signer: str, certifier: str) -> None:
         raise DownloadError(f"the certifying key {certifier} has been revoked")
     checked = subprocess.run([*base, "--with-colons", "--check-sigs", signer], capture_output=True, text=True,
                              check=False)
-    good = [row for row in _colon_rows(checked.stdout, "sig")
-            if row[1] == "!" and len(row) > 4 and row[4].upper() == certifier[-16:]]
-    if checked.returncode != 0 or not good:
+    certified, revoked = _certifications(checked.stdout, certifier[-16:])
+    if checked.returncode != 0 or not (certified or revoked):
         raise DownloadError(f"the signing key {signer} is not certified by the pinned key {certifier}")
+    if not certified:
+        raise DownloadError(f"the pinned key {certifier} has revoked its certification of the signing key {signer}")
+
+
+def _certifications(colons: str, certifier_keyid: str) -> tuple[bool, bool]:
+    """(certified, revoked): does a user ID carry a valid certification by the key that no later
+    revocation by that key withdraws; and was one withdrawn. gpg lists a revocation of a
+    certification as a `rev` row (class 30x) under the user ID, beside the `sig` it withdraws."""
+    certified = revoked = False
+    blocks: list[list[list[str]]] = []
+    for line in colons.splitlines():
+        row = line.split(":")
+        if row[0] == "uid":
+            blocks.append([])
+        elif row[0] in ("sig", "rev") and blocks and len(row) > 5 and row[1] == "!" \
+                and row[4].upper() == certifier_keyid:
+            blocks[-1].append(row)
+    for rows in blocks:
+        signed = [int(row[5] or 0) for row in rows if row[0] == "sig"]
+        withdrawn = [int(row[5] or 0) for row in rows if row[0] == "rev"]
+        if signed and (not withdrawn or max(signed) > max(withdrawn)):
+            certified = True
+        elif signed:
+            revoked = True
+    return certified, revoked
 
 
 def verify_signature(path: str, signature: str, key: str, fingerprint: str,

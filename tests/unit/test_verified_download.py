@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -252,3 +254,23 @@ def test_expired_certifier_is_refused(mirror: MirrorServer, installed: Path, key
         two_level(mirror, installed, sha, certified, signer.fingerprint,
                   keys["expired"].public, keys["expired"].fingerprint)
     assert installed.read_bytes() == b"old working version"
+
+
+def test_signer_whose_certification_the_primary_revoked_is_refused(
+    mirror: MirrorServer, installed: Path, sam_like: dict
+) -> None:
+    """A signer the primary certified and then withdrew (a rotated-out or leaked key) is not trusted."""
+    primary = sam_like["primary"]
+    signer = make_key(primary.home.parent, "withdrawn")
+    certified_copy(primary, signer, primary.home.parent)
+    argv = ["gpg", "--batch", "--homedir", str(primary.home), "--yes"]
+    subprocess.run([*argv, "--faked-system-time", f"{int(time.time()) + 60}!", "--quick-revoke-sig",
+                    signer.fingerprint, primary.fingerprint], check=True, capture_output=True)
+    withdrawn = primary.home.parent / "withdrawn-revoked.asc"
+    subprocess.run([*argv, "--armor", "--output", str(withdrawn), "--export", signer.fingerprint],
+                   check=True, capture_output=True)
+    sha = signed(mirror, signer, b"sam release")
+    with pytest.raises(DownloadError, match="has revoked its certification"):
+        two_level(mirror, installed, sha, withdrawn, signer.fingerprint, primary.public, primary.fingerprint)
+    assert installed.read_bytes() == b"old working version"
+    assert leftovers(installed.parent) == []
