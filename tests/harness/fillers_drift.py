@@ -50,6 +50,9 @@ def fill(root: Path) -> dict[str, str]:
     if not (bare / "HEAD").exists():
         bare.mkdir(parents=True, exist_ok=True)
         _git("init", "--quiet", "--bare", "--initial-branch=main", str(bare))
-    _git("push", "--quiet", "--force", str(bare), f"{commit}:refs/heads/main")
+    # main moves to this snapshot; a ref per snapshot keeps the commit another
+    # harness run beside this one (SMDEV_INSTANCE_PREFIX) pinned fetchable.
+    _git("push", "--quiet", "--force", str(bare), f"{commit}:refs/heads/main",
+         f"{commit}:refs/heads/snapshot-{commit[:12]}")
     _git("update-server-info", cwd=bare)
     return {"SMDEV_DRIFT_REF": commit}
