@@ -42,6 +42,9 @@ BREAKS = [
           "runuser -u dev -- sed -i '/# BEGIN smdev.workstation pyenv/,/# END smdev.workstation pyenv/d' "
           "/home/dev/.bashrc",
           "grep -q '# BEGIN smdev.workstation pyenv' ~/.bashrc"),
+    # `pyenv global system` by mistake, or a tidy-up of ~/.pyenv: python is no longer the pinned one.
+    Break("pyenv", "Ensure pyenv_global is the version python means for the workstation user",
+          "rm /home/dev/.pyenv/version", '[ "$(pyenv version-name)" = 3.11.2 ]'),
     # A user pip-installs another version of a pinned package into the SageMaker workspace.
     Break("sagemaker_sdk", "Sync the workspace venv with Pipfile.lock",
           "runuser -u dev -- /home/dev/sagemaker/.venv/bin/python -m pip install -q urllib3==1.26.19",
