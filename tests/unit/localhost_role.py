@@ -21,10 +21,13 @@ PLAY = """\
 
 
 def run_role(role: str, extra_vars: dict[str, Any], workdir: Path, check: bool = False,
-             timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    """ansible-playbook of one role against localhost with extra_vars, on this toolchain's Python."""
+             timeout: float = 180, play: str = PLAY) -> subprocess.CompletedProcess[str]:
+    """ansible-playbook of one role against localhost with extra_vars, on this toolchain's Python.
+
+    play: another play text (with {role}) for tests that need only some of the role's task files.
+    """
     playbook = workdir / f"{role}.yml"
-    playbook.write_text(PLAY.format(role=role))
+    playbook.write_text(play.format(role=role))
     environ = {**os.environ, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
                "ANSIBLE_COLLECTIONS_PATH": str(ROOT / ".collections")}
     argv = [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook),

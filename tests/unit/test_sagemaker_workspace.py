@@ -8,10 +8,8 @@ laptop scenario.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,11 +24,11 @@ PLAY = """\
   tasks:
     - name: Work out the pins
       ansible.builtin.include_role:
-        name: smdev.workstation.sagemaker_sdk
+        name: smdev.workstation.{role}
         tasks_from: manifest
     - name: Set up the workspace
       ansible.builtin.include_role:
-        name: smdev.workstation.sagemaker_sdk
+        name: smdev.workstation.{role}
         tasks_from: workspace
 """
 
@@ -51,25 +49,18 @@ exit 3
 
 
 def run_play(home: Path) -> subprocess.CompletedProcess[str]:
-    """localhost_role runs the whole role; these tests need only its manifest and workspace tasks."""
-    (home / "play.yml").write_text(PLAY)
+    """The role's manifest and workspace tasks only (its main also installs smdev-parity system-wide)."""
     pipenv = home / ".local" / "bin" / "pipenv"
     pipenv.parent.mkdir(parents=True, exist_ok=True)
     pipenv.write_text(FAKE_PIPENV)
     pipenv.chmod(0o755)
     extra_vars = {
-        "ansible_python_interpreter": sys.executable,
         "workstation_user": "root", "workstation_user_home": str(home),
         "sagemaker_sdk_workspace": str(home / "sagemaker"), "sagemaker_sdk_release": "v2.14.10",
         "sagemaker_sdk_version": "9.9.9", "sagemaker_sdk_parity_report": False,
         "pyenv_python_versions": ["3.11.2"],
     }
-    env = {**os.environ, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_CONFIG": str(localhost_role.ROOT / "ansible.cfg"),
-           "ANSIBLE_COLLECTIONS_PATH": str(localhost_role.ROOT / ".collections")}
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "ansible-playbook"), str(home / "play.yml"), "-e", json.dumps(extra_vars)],
-        cwd=localhost_role.ROOT, env=env, capture_output=True, text=True, timeout=180, check=False,
-    )
+    return localhost_role.run_role("sagemaker_sdk", extra_vars, home, play=PLAY)
 
 
 def assert_refused(result: subprocess.CompletedProcess[str]) -> None:
