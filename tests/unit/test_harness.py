@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -12,7 +14,7 @@ import pytest
 from scripts import role_docs
 from tests.harness import images
 from tests.harness.mirror import MirrorServer
-from tests.harness.run import Tally
+from tests.harness.run import Tally, running_beside
 
 
 def test_summary_line_counts_every_outcome() -> None:
@@ -27,6 +29,25 @@ def test_summary_line_omits_skipped_when_none() -> None:
     tally = Tally()
     tally.record("lint", True, 1.0)
     assert tally.summary() == "1 passed, 0 failed"
+
+
+def test_work_beside_is_waited_for_and_its_error_raised() -> None:
+    """The unit stage runs beside the scenarios: the block ends only when it has, and its failure is not lost."""
+    done = threading.Event()
+
+    def slow() -> None:
+        time.sleep(0.2)
+        done.set()
+
+    with running_beside(slow):
+        assert not done.is_set()
+    assert done.is_set()
+
+    def broken() -> None:
+        raise RuntimeError("unit stage crashed")
+
+    with pytest.raises(RuntimeError, match="unit stage crashed"), running_beside(broken):
+        pass
 
 
 def test_image_tag_follows_the_recipe() -> None:
