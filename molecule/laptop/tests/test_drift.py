@@ -51,6 +51,16 @@ BREAKS = [
     Break("sagemaker_sdk", "Sync the workspace venv with Pipfile.lock",
           "runuser -u dev -- /home/dev/sagemaker/.venv/bin/python -m pip install -q urllib3==1.26.19",
           "smdev-parity ~/sagemaker"),
+    # A profile deleted from ~/.aws/config by hand (molecule/laptop/user-vars.yml configures it).
+    Break("aws_sso", "Ensure each profile's keys are set in ~/.aws/config (other keys are kept)",
+          "runuser -u dev -- python3 -c " + shlex.quote(
+              "import configparser, os; path = os.path.expanduser('~dev/.aws/config');"
+              " config = configparser.RawConfigParser(); config.read(path);"
+              " assert config.remove_section('profile acme-dev'); config.write(open(path, 'w'))"),
+          "python3 -c " + shlex.quote(
+              "import configparser, os; config = configparser.RawConfigParser();"
+              " config.read(os.path.expanduser('~/.aws/config'));"
+              " assert config.get('profile acme-dev', 'sso_account_id') == '012345678901'")),
     # A hand edit of a line the role manages in daemon.json (tests/offline-vars.yml sets the option);
     # putting it back restarts the daemon, so that it runs with the managed value again.
     Break("docker", "Ensure daemon.json has docker_daemon_options and log rotation (the file's other keys are kept)",
