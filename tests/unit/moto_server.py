@@ -85,6 +85,13 @@ def start_moto(log: Path) -> Iterator[Moto]:
         process.wait(timeout=10)
 
 
+def control_node_home(path: Path) -> Path:
+    """A user's home with an SSH key pair, standing in for the control node user's."""
+    (path / ".ssh").mkdir(mode=0o700)
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path / ".ssh" / "id_ed25519")], check=True)
+    return path
+
+
 def run_playbook(
     home: Path, extra_vars: dict[str, Any], *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

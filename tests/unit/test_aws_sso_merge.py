@@ -115,3 +115,13 @@ def test_disabled_writes_nothing(home: Path) -> None:
     assert changed(converge(home, {**VARS, "aws_sso_enabled": False})) == 0
     assert (home / ".aws/config").read_text() == BEFORE
     assert not (home / ".aws/config.before-smdev").exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="runs the role's become tasks with su, which needs root")
+def test_a_home_without_aws_config_gets_one_and_a_second_run_changes_nothing(home: Path) -> None:
+    """The laptop scenario's case: the second run must not back up the file this role wrote."""
+    (home / ".aws/config").unlink()
+    assert changed(converge(home, VARS)) > 0
+    assert changed(converge(home, VARS)) == 0
+    assert (home / ".aws/config.before-smdev").read_text() == ""
+    assert "[profile acme-dev]" in (home / ".aws/config").read_text()

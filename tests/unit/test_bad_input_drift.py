@@ -39,6 +39,17 @@ BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
     ({"drift_collection_git_url": "https://github.com/smdev/work station.git"}, "drift_collection_git_url"),
     ({"drift_collection_git_url": "ftp://example.com/workstation.git"}, "drift_collection_git_url"),
     ({"drift_collection_git_url": ""}, "drift_collection_git_url"),
+    # drift_engine ssm: SSM's schedule syntax, not OnCalendar; its minimum is 30 minutes.
+    ({"drift_ssm_schedule": "daily"}, "drift_ssm_schedule"),
+    ({"drift_ssm_schedule": "rate(15 minutes)"}, "drift_ssm_schedule"),
+    ({"drift_ssm_schedule": "rate(1 days)"}, "drift_ssm_schedule"),
+    ({"drift_ssm_schedule": "cron(0 3 * *)"}, "drift_ssm_schedule"),
+    ({"drift_ssm_schedule": "0 3 * * *"}, "drift_ssm_schedule"),
+    ({"drift_ssm_schedule": 86400}, "drift_ssm_schedule"),
+    ({"drift_ssm_association_name": "smdev drift"}, "drift_ssm_association_name"),
+    ({"drift_ssm_association_name": "sd"}, "drift_ssm_association_name"),
+    ({"drift_ssm_endpoint_url": "ssm.eu-west-1.amazonaws.com"}, "drift_ssm_endpoint_url"),
+    ({"drift_ssm_endpoint_url": "https://vpce ssm"}, "drift_ssm_endpoint_url"),
 ]
 
 
@@ -66,6 +77,9 @@ def test_good_drift_input_passes_validation() -> None:
         "drift_randomized_delay": 0,
         "drift_collection_ref": "v1.2.0",
         "drift_collection_git_url": "git@github.com:smdev/workstation.git",
+        "drift_ssm_schedule": "cron(0 3 ? * MON-FRI *)",
+        "drift_ssm_association_name": "team-a.smdev_drift",
+        "drift_ssm_endpoint_url": "https://vpce-0123.ssm.eu-west-1.vpce.amazonaws.com",
     })
     output = result.stdout + result.stderr
     assert "Invalid input" not in output, output

@@ -22,6 +22,7 @@ from tests.unit.moto_server import (
     FAKE_CREDENTIALS,
     ROOT,
     Moto,
+    control_node_home,
     recap_changed,
     run_playbook,
     start_moto,
@@ -35,12 +36,7 @@ def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
-    """A user's home with an SSH key pair, standing in for the control node user."""
-    (tmp_path / ".ssh").mkdir(mode=0o700)
-    subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(tmp_path / ".ssh" / "id_ed25519")], check=True
-    )
-    return tmp_path
+    return control_node_home(tmp_path)
 
 
 def provision(moto: Moto, home: Path, name: str, **extra: Any) -> subprocess.CompletedProcess[str]:

@@ -51,7 +51,7 @@ BREAKS = [
     Break("sagemaker_sdk", "Sync the workspace venv with Pipfile.lock",
           "runuser -u dev -- /home/dev/sagemaker/.venv/bin/python -m pip install -q urllib3==1.26.19",
           "smdev-parity ~/sagemaker"),
-    # A profile deleted from ~/.aws/config by hand (molecule/laptop/user-vars.yml configures it).
+    # A profile deleted from ~/.aws/config by hand (molecule/laptop/vars/user.yml configures it).
     Break("aws_sso", "Ensure each profile's keys are set in ~/.aws/config (other keys are kept)",
           "runuser -u dev -- python3 -c " + shlex.quote(
               "import configparser, os; path = os.path.expanduser('~dev/.aws/config');"
