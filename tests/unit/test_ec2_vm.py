@@ -39,7 +39,7 @@ def home(tmp_path: Path) -> Path:
     return control_node_home(tmp_path)
 
 
-def provision(moto: Moto, home: Path, name: str, **extra: Any) -> subprocess.CompletedProcess[str]:
+def provision(moto: Moto, home: Path, name: str, *args: str, **extra: Any) -> subprocess.CompletedProcess[str]:
     extra_vars = {
         "ec2_vm_name": name,
         "ec2_vm_endpoint_url": moto.endpoint,
@@ -48,7 +48,7 @@ def provision(moto: Moto, home: Path, name: str, **extra: Any) -> subprocess.Com
         "ec2_vm_configure": False,
         **extra,
     }
-    result = run_playbook(home, extra_vars)
+    result = run_playbook(home, extra_vars, *args)
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
@@ -123,6 +123,18 @@ def test_provisioned_vm_is_hardened_and_a_rerun_changes_nothing(moto: Moto, home
     second = provision(moto, home, "vm-hardened")
     assert recap_changed(second.stdout) == 0, second.stdout
     assert len(instances(moto, "vm-hardened")) == 1
+
+
+def test_check_mode_before_the_vm_exists_says_what_it_would_create_and_creates_nothing(
+    moto: Moto, home: Path
+) -> None:
+    result = provision(moto, home, "smdev-check-first", "--check")
+    assert "smdev-check-first does not exist yet: a run without --check creates it" in result.stdout
+    assert instances(moto, "smdev-check-first") == []
+    groups = moto.client("ec2").describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": ["smdev-check-first"]}])["SecurityGroups"]
+    assert groups == []
+    assert not (home / ".ssh" / "config").exists() or "smdev-check-first" not in (home / ".ssh" / "config").read_text()
 
 
 def test_ip_mode_opens_ssh_to_the_caller_only_and_replaces_a_stale_address(moto: Moto, home: Path) -> None:
