@@ -85,6 +85,18 @@ def start_moto(log: Path) -> Iterator[Moto]:
         process.wait(timeout=10)
 
 
+def vm_vars(moto: Moto, name: str, **extra: Any) -> dict[str, Any]:
+    """ec2.yml's variables for a VM in this moto: provisioning only (the configure play needs a real VM)."""
+    return {
+        "ec2_vm_name": name,
+        "ec2_vm_endpoint_url": moto.endpoint,
+        "ec2_vm_ami_parameter": AMI_PARAMETER,
+        "ec2_vm_owner": "dev",
+        "ec2_vm_configure": False,
+        **extra,
+    }
+
+
 def control_node_home(path: Path) -> Path:
     """A user's home with an SSH key pair, standing in for the control node user's."""
     (path / ".ssh").mkdir(mode=0o700)

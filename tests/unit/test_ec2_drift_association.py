@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.moto_server import AMI_PARAMETER, Moto, control_node_home, recap_changed, run_playbook, start_moto
+from tests.unit.moto_server import Moto, control_node_home, recap_changed, run_playbook, start_moto, vm_vars
 
 
 class FakeSSM(http.server.ThreadingHTTPServer):
@@ -103,16 +103,7 @@ _names = itertools.count()
 
 
 def ec2_play(moto: Moto, ssm: FakeSSM, home: Path, name: str, *args: str, **extra: Any) -> str:
-    extra_vars = {
-        "ec2_vm_name": name,
-        "ec2_vm_endpoint_url": moto.endpoint,
-        "ec2_vm_ami_parameter": AMI_PARAMETER,
-        "ec2_vm_owner": "dev",
-        "ec2_vm_configure": False,
-        "drift_engine": "ssm",
-        "drift_ssm_endpoint_url": ssm.endpoint,
-        **extra,
-    }
+    extra_vars = vm_vars(moto, name, **{"drift_engine": "ssm", "drift_ssm_endpoint_url": ssm.endpoint, **extra})
     result = run_playbook(home, extra_vars, *args)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout

@@ -18,7 +18,6 @@ import pytest
 import yaml
 
 from tests.unit.moto_server import (
-    AMI_PARAMETER,
     FAKE_CREDENTIALS,
     ROOT,
     Moto,
@@ -26,6 +25,7 @@ from tests.unit.moto_server import (
     recap_changed,
     run_playbook,
     start_moto,
+    vm_vars,
 )
 
 
@@ -40,15 +40,7 @@ def home(tmp_path: Path) -> Path:
 
 
 def provision(moto: Moto, home: Path, name: str, *args: str, **extra: Any) -> subprocess.CompletedProcess[str]:
-    extra_vars = {
-        "ec2_vm_name": name,
-        "ec2_vm_endpoint_url": moto.endpoint,
-        "ec2_vm_ami_parameter": AMI_PARAMETER,
-        "ec2_vm_owner": "dev",
-        "ec2_vm_configure": False,
-        **extra,
-    }
-    result = run_playbook(home, extra_vars, *args)
+    result = run_playbook(home, vm_vars(moto, name, **extra), *args)
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
