@@ -125,3 +125,15 @@ def test_a_home_without_aws_config_gets_one_and_a_second_run_changes_nothing(hom
     assert changed(converge(home, VARS)) == 0
     assert (home / ".aws/config.before-smdev").read_text() == ""
     assert "[profile acme-dev]" in (home / ".aws/config").read_text()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="runs the role's become tasks with su, which needs root")
+def test_nothing_to_write_leaves_no_copy_for_a_config_the_user_makes_later(home: Path) -> None:
+    """The laptop default (no sessions, no profiles): no empty copy that would stand in for the user's file."""
+    (home / ".aws/config").unlink()
+    converge(home, {**VARS, "aws_sso_sessions": [], "aws_sso_profiles": []})
+    assert not (home / ".aws/config").exists()
+    assert not (home / ".aws/config.before-smdev").exists()
+    (home / ".aws/config").write_text(BEFORE)
+    assert changed(converge(home, VARS)) > 0
+    assert (home / ".aws/config.before-smdev").read_text() == BEFORE
