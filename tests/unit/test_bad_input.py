@@ -102,8 +102,12 @@ def _roles_of(play: dict[str, Any]) -> list[str]:
     for task in play.get("pre_tasks", []) + play.get("tasks", []) + play.get("post_tasks", []):
         for action in ("include_role", "import_role"):
             spec = task.get(f"ansible.builtin.{action}") or task.get(action)
-            if spec:
-                roles += task.get("loop", []) if "{{" in spec["name"] else [spec["name"]]
+            if spec and "{{" in spec["name"]:
+                loop = task.get("loop", [])
+                # A loop over a play var: the validation loop's __workstation_validated_roles.
+                roles += play["vars"][loop.strip("{} ")] if isinstance(loop, str) else loop
+            elif spec:
+                roles.append(spec["name"])
     return roles
 
 
