@@ -3,12 +3,14 @@
 
 Usage: lsp_client.py FILE HOVER_LINE HOVER_COL COMPLETION_LINE COMPLETION_COL -- SERVER ARGS...
 Opens FILE, asks for hover and completion at the given 0-based positions,
-prints one JSON object {"hover": text, "completion": [labels]}.
+prints one JSON object {"hover": text, "completion": [labels]}. With LSP_PYTHON set,
+the server's python.pythonPath is that interpreter, as VS Code's selected interpreter.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -61,7 +63,10 @@ class Lsp:
     def _answer(self, message: dict[str, Any]) -> None:
         result: Any = None
         if message["method"] == "workspace/configuration":
-            result = [None for _ in message["params"]["items"]]
+            # As VS Code answers: the interpreter of python.defaultInterpreterPath (LSP_PYTHON), if any.
+            python = os.environ.get("LSP_PYTHON")
+            result = [{"pythonPath": python} if python and item.get("section") == "python" else None
+                      for item in message["params"]["items"]]
         body = json.dumps({"jsonrpc": "2.0", "id": message["id"], "result": result}).encode()
         assert self.process.stdin
         self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
@@ -84,8 +89,11 @@ def hover_text(result: Any) -> str:
 def main(path: Path, hover: tuple[int, int], completion: tuple[int, int], argv: list[str]) -> dict[str, Any]:
     lsp = Lsp(argv)
     uri = path.resolve().as_uri()
+    capabilities: dict[str, Any] = {"textDocument": {"hover": {"contentFormat": ["plaintext"]}}}
+    if os.environ.get("LSP_PYTHON"):
+        capabilities["workspace"] = {"configuration": True}  # the server asks for python.pythonPath
     lsp.request("initialize", {"processId": None, "rootUri": path.resolve().parent.as_uri(),
-                               "capabilities": {"textDocument": {"hover": {"contentFormat": ["plaintext"]}}},
+                               "capabilities": capabilities,
                                "workspaceFolders": [{"uri": path.resolve().parent.as_uri(), "name": "project"}]})
     lsp.send("initialized", {}, notify=True)
     lsp.send("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1,

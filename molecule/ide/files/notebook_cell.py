@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run one notebook cell in a real Jupyter kernel and print what the cell printed.
 
-Usage: notebook_cell.py DIRECTORY PORT
+Usage: notebook_cell.py DIRECTORY PORT [KERNEL]
 The cell listens for a debugger on 127.0.0.1:PORT, waits for it, then calls
 helper.scaled_total, the way a notebook calls into a project's modules.
 """
@@ -21,8 +21,8 @@ print("cell result", helper.scaled_total(6, 7.0))
 """
 
 
-def main(directory: str, port: int) -> str:
-    manager, client = start_new_kernel(kernel_name="python3", cwd=directory)
+def main(directory: str, port: int, kernel: str = "python3") -> str:
+    manager, client = start_new_kernel(kernel_name=kernel, cwd=directory)
     try:
         printed: list[str] = []
 
@@ -40,4 +40,4 @@ def main(directory: str, port: int) -> str:
 
 
 if __name__ == "__main__":
-    print(main(sys.argv[1], int(sys.argv[2])), flush=True)
+    print(main(sys.argv[1], int(sys.argv[2]), *sys.argv[3:4]), flush=True)

@@ -1,0 +1,129 @@
+"""The IDE on the real SageMaker workspace, as `dev` uses it (issue 7's acceptance, whole playbook).
+
+The ide scenario proves the tools on a stand-in module and kernel; here they
+meet what the laptop playbook built: the workspace's Jupyter kernel (its
+Pipenv venv, with the pinned SageMaker SDK) and the interpreter VS Code is
+configured with (settings.json's python.defaultInterpreterPath). The DAP and
+LSP clients and the samples are the ide scenario's (molecule/ide/files).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+HOME = "/home/dev"
+WORK = f"{HOME}/ide-sagemaker"
+FILES = Path(__file__).resolve().parents[2] / "ide" / "files"
+SETTINGS = f"{HOME}/.config/Code/User/settings.json"
+# A script that uses the SDK: the wrong type for instance_count, and a name never defined.
+SDK_BAD = """from sagemaker.estimator import Estimator
+
+job = Estimator(image_uri="image", role="role", instance_count="two", instance_type="ml.m5.large")
+print(undefined_job)
+"""
+SDK_GOOD = """from sagemaker.estimator import Estimator
+
+job = Estimator(image_uri="image", role="role", instance_count=2, instance_type="ml.m5.large")
+print(job.instance_count)
+"""
+# Hover on Estimator (line 2, column 6), complete after `sagemaker.` (line 3, column 20); 0-based.
+SDK_USE = """import sagemaker
+from sagemaker.estimator import Estimator
+job = Estimator(image_uri="image", role="role", instance_count=1, instance_type="ml.m5.large")
+session = sagemaker.Session
+"""
+
+
+def run_ok(login_shell: Any, command: str) -> str:
+    result = login_shell(command)
+    assert result.rc == 0, f"{command} failed ({result.rc}):\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def work(host: Any) -> str:
+    """The clients and samples in dev's home, written as dev."""
+    files = {name: (FILES / name).read_text() for name in ("dap_client.py", "lsp_client.py", "notebook_cell.py")}
+    files |= {"project/helper.py": (FILES / "project" / "helper.py").read_text(),
+              "project/sdk_bad.py": SDK_BAD, "project/sdk_good.py": SDK_GOOD, "project/sdk_use.py": SDK_USE}
+    for name, text in files.items():
+        encoded = base64.b64encode(text.encode()).decode()
+        result = host.run(f"mkdir -p {WORK}/project && echo {encoded} | base64 -d > {WORK}/{name}")
+        assert result.rc == 0, result.stderr
+    return WORK
+
+
+@pytest.fixture(scope="module")
+def interpreter(host: Any) -> str:
+    """The Python VS Code is configured with: the workspace venv's."""
+    settings = host.run(f"python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))"
+                        f"[\"python.defaultInterpreterPath\"])' {SETTINGS}")
+    assert settings.rc == 0, settings.stderr
+    return settings.stdout.strip()
+
+
+def test_vscode_is_configured_with_the_workspace_interpreter(interpreter: str) -> None:
+    assert interpreter == f"{HOME}/sagemaker/.venv/bin/python"
+
+
+def test_debugger_stops_in_a_helper_called_from_a_cell_of_the_workspace_kernel(
+    login_shell: Any, work: str, interpreter: str
+) -> None:
+    kernels = json.loads(run_ok(login_shell, f"{interpreter} -m jupyter kernelspec list --json"))["kernelspecs"]
+    kernel = next(name for name in kernels if name.startswith("sagemaker-"))
+    project = f"{work}/project"
+    script = (
+        f"cd {project} && "
+        f"(timeout 150 {interpreter} {work}/notebook_cell.py {project} 5892 {kernel} > {work}/notebook.out 2>&1 &) && "
+        f"timeout 120 python3 {work}/dap_client.py 5892 {project}/helper.py "
+        f"$(grep -n '# BREAK' helper.py | cut -d: -f1) 'count * weight + offset' --stay"
+    )
+    seen = json.loads(run_ok(login_shell, script).strip().splitlines()[-1])
+    assert seen["reason"] == "breakpoint"
+    assert seen["frame"]["name"] == "scaled_total"
+    assert seen["value"] == "42.5"
+    wait = f"for i in $(seq 60); do grep -q '^status=' {work}/notebook.out && break; sleep 1; done"
+    cell = run_ok(login_shell, f"{wait}; cat {work}/notebook.out")
+    assert "status=ok" in cell and "cell result 42.5" in cell, cell
+
+
+@pytest.mark.parametrize(
+    ("command", "finding"),
+    [("ruff check {file}", "F821"), ("pyright --pythonpath {python} {file}", "reportArgumentType")],
+)
+def test_static_analysis_flags_a_wrong_sdk_call_and_passes_the_fix(
+    login_shell: Any, work: str, interpreter: str, command: str, finding: str
+) -> None:
+    bad = login_shell(f"cd {work}/project && " + command.format(file="sdk_bad.py", python=interpreter))
+    assert bad.rc != 0, bad.stdout
+    assert finding in bad.stdout, bad.stdout + bad.stderr
+    run_ok(login_shell, f"cd {work}/project && " + command.format(file="sdk_good.py", python=interpreter))
+
+
+def test_hover_documents_the_sdk_class_and_completion_lists_its_members(
+    login_shell: Any, work: str, interpreter: str
+) -> None:
+    # The SDK logs its config lookup on import: the docstrings' first lines are marked. Pyright shows
+    # the class's or its __init__'s, as plain text (reST markup such as ``Estimator`` dropped).
+    docs = run_ok(login_shell, f"{interpreter} -c 'import sagemaker.estimator as e; "
+                               f"[print(\"DOC:\", d.strip().splitlines()[0]) for d in "
+                               f"(e.Estimator.__doc__, e.Estimator.__init__.__doc__) if d]' 2>/dev/null")
+    first_lines = [plain(line.removeprefix("DOC: ")) for line in docs.splitlines() if line.startswith("DOC: ")]
+    output = run_ok(login_shell, f"cd {work}/project && LSP_PYTHON={shlex.quote(interpreter)} timeout 180 "
+                                 f"python3 {work}/lsp_client.py sdk_use.py 2 6 3 20 -- pyright-langserver --stdio")
+    seen = json.loads(output.strip().splitlines()[-1])
+    # The real SDK's signature: the server resolved the import in the configured interpreter.
+    assert "class Estimator(" in seen["hover"] and "image_uri" in seen["hover"], seen
+    assert any(line in plain(seen["hover"]) for line in first_lines), (first_lines, seen)
+    assert "Session" in seen["completion"], seen
+
+
+def plain(text: str) -> str:
+    """Text without reST/markdown emphasis and with single spaces, to compare docstrings."""
+    return " ".join(text.replace("`", "").replace("*", "").split())
