@@ -19,7 +19,7 @@ COLLECTION_LINK := .collections/ansible_collections/smdev/workstation
 BECOME = $(shell [ "$$(id -u)" = 0 ] || sudo -k -n true 2>/dev/null || echo --ask-become-pass)
 ARGS ?=
 
-.PHONY: help runtime toolchain laptop ec2 test lint docs
+.PHONY: help runtime toolchain laptop ec2 test lint docs bench
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,6 +53,10 @@ ec2: runtime  ## Create/start the EC2 dev VM, its SSH alias, and configure it: r
 
 test: toolchain  ## Lint, unit tests, then every molecule scenario on every platform
 	python -m tests.harness.run $(ARGS)
+
+# Not part of `make test`: about 15 min per platform, one run at a time.
+bench: toolchain  ## Time a fresh laptop's converge, no-op re-run and --check against plain commands
+	python -m tests.harness.bench $(ARGS)
 
 lint: toolchain  ## yamllint, ansible-lint (production profile), ruff, role README check
 	python -m tests.harness.run --only lint $(ARGS)

@@ -79,6 +79,7 @@ mapfile -t sources < <(param links src)
 mapfile -t link_dests < <(param links dest)
 for i in "${!sources[@]}"; do
   runner=(); [[ ${link_dests[$i]} == "$home"/* ]] && runner=(as_dev)
+  "${runner[@]}" mkdir -p "$(dirname "${link_dests[$i]}")"
   "${runner[@]}" ln -sfn "${sources[$i]}" "${link_dests[$i]}"
 done
 
