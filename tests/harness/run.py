@@ -3,10 +3,8 @@
 Lint gates the rest. The unit tests then run beside the scenarios rather than
 before them: the scenarios leave about half of the two cores idle while their
 containers download and install, and the unit stage (about 11 min alone) fills
-that time. They start once the python scenarios have ended: those compile
-CPython, the whole-playbook runs wait for them, and beside the unit tests they
-took 22 min instead of about 10. Ends with one line `N passed, N failed` (plus
-skipped) counting lint checks, unit tests and scenario runs.
+that time. Ends with one line `N passed, N failed` (plus skipped) counting lint
+checks, unit tests and scenario runs.
 """
 
 from __future__ import annotations
@@ -240,87 +238,69 @@ def host_ca_certificates() -> list[str]:
 
 
 def stage_molecule(tally: Tally, args: argparse.Namespace, beside: Callable[[], None] | None = None) -> None:
-    """Every scenario on every platform; `beside` (the unit stage) runs alongside.
+    """Every scenario on every platform; `beside` (the unit stage) runs alongside, once the engine is up.
 
-    It starts once Engine has installed the host's packages (apt's lock) and
-    started dockerd, and the python scenarios have ended (their CPython builds
-    are what the whole-playbook runs wait for); it is waited for before this
-    returns, whatever happens.
+    It starts after Engine has installed the host's packages (apt's lock) and
+    started dockerd, and is waited for before this returns, whatever happens.
     """
     names = scenarios(args.scenario)
-    builds_done = threading.Event()  # the python runs have ended: the unit stage may start
-    with Engine(LOGS) as engine, running_beside(beside, gate=builds_done):
-        try:
-            _run_scenarios(tally, args, names, engine, builds_done)
-        finally:
-            builds_done.set()
-
-
-def _run_scenarios(tally: Tally, args: argparse.Namespace, names: list[str], engine: Engine,
-                   builds_done: threading.Event) -> None:
-    """The scenario jobs, two at a time; builds_done is set once every python run has ended."""
-    platforms = available_platforms(args.platform, tally, names)
-    with concurrent.futures.ThreadPoolExecutor(len(platforms) or 1) as pool:
-        start = time.monotonic()
-        built = pool.map(lambda p: images.ensure(p, LOGS), platforms)
-        tags = dict(zip([p.name for p in platforms], built, strict=True))
-    tally.rows.append(("base images", "ready", time.monotonic() - start))
-    mirror_root = BUILD / "mirror"
-    mirror_env = mirror.fill(mirror_root)
-    with mirror.serve(mirror_root, host=engine.bridge_gateway()) as server:
-        say(f"mirror: {mirror_root} served at {server.url} for the containers")
-        certificates = host_ca_certificates()
-        if certificates:
-            say(f"passing this host's {len(certificates)} extra CA certificate(s) to the scenarios")
-        env = {
-            **os.environ,
-            "SMDEV_MIRROR_URL": server.url,
-            "SMDEV_CA_CERTIFICATES": json.dumps(certificates),
-            # molecule's interpolation has no empty default: always set it.
-            "SMDEV_INSTANCE_PREFIX": INSTANCE_PREFIX,
-            **mirror_env,
-        }
-        env.update({f"SMDEV_IMAGE_{name.upper()}": tag for name, tag in tags.items()})
-        jobs = [(run_scenario, s, p, env) for s in names for p in platforms
-                if p.name in SCENARIO_PLATFORMS.get(s, (p.name,))]
-        if platforms and (not args.scenario or NEWCOMER in args.scenario):
-            test_env = {k: v for k, v in env.items() if k.startswith("SMDEV_") and not k.startswith("SMDEV_IMAGE")}
-            # One platform: the laptop scenario converges the playbook on the other; this
-            # adds what only a newcomer meets (the Makefile, its venv, sudo's prompt, local runs).
-            newcomer_platform = min(platforms, key=lambda p: p.name != NEWCOMER_PLATFORM)
-            jobs += [(run_newcomer, NEWCOMER, newcomer_platform, tags[newcomer_platform.name], test_env)]
-        jobs.sort(key=lambda job: ORDER.index(job[1]) if job[1] in ORDER else len(ORDER))
-        with concurrent.futures.ThreadPoolExecutor(args.workers) as pool:
-            futures: dict[concurrent.futures.Future, tuple] = {}
-            python_runs: dict[str, concurrent.futures.Future] = {}
-            for job in jobs:
-                waits = python_runs.get(job[2].name) if job[1] in NEEDS_PYTHON_CACHE else None
-                future = pool.submit(after, waits, *job)
-                futures[future] = job
-                if job[1] == "python":
-                    python_runs[job[2].name] = future
-            # The unit stage waits for this (see the module docstring).
-            threading.Thread(target=lambda: (concurrent.futures.wait(list(python_runs.values())), builds_done.set()),
-                             name="python-runs-ended", daemon=True).start()
-            for future in concurrent.futures.as_completed(futures):
-                _, what, platform = futures[future][:3]
-                if future.cancelled():
-                    loud(f"NOT RUN: {what} on {platform.name}, because an earlier scenario failed (--fail-fast)")
-                    tally.record(f"{what} on {platform.name} (not run)", None, 0.0)
-                    continue
-                ok, seconds = future.result()
-                tally.record(f"{what} on {platform.name}", ok, seconds)
-                if not ok and args.fail_fast:
-                    for other in futures:
-                        other.cancel()
+    with Engine(LOGS) as engine, running_beside(beside):
+        platforms = available_platforms(args.platform, tally, names)
+        with concurrent.futures.ThreadPoolExecutor(len(platforms) or 1) as pool:
+            start = time.monotonic()
+            built = pool.map(lambda p: images.ensure(p, LOGS), platforms)
+            tags = dict(zip([p.name for p in platforms], built, strict=True))
+        tally.rows.append(("base images", "ready", time.monotonic() - start))
+        mirror_root = BUILD / "mirror"
+        mirror_env = mirror.fill(mirror_root)
+        with mirror.serve(mirror_root, host=engine.bridge_gateway()) as server:
+            say(f"mirror: {mirror_root} served at {server.url} for the containers")
+            certificates = host_ca_certificates()
+            if certificates:
+                say(f"passing this host's {len(certificates)} extra CA certificate(s) to the scenarios")
+            env = {
+                **os.environ,
+                "SMDEV_MIRROR_URL": server.url,
+                "SMDEV_CA_CERTIFICATES": json.dumps(certificates),
+                # molecule's interpolation has no empty default: always set it.
+                "SMDEV_INSTANCE_PREFIX": INSTANCE_PREFIX,
+                **mirror_env,
+            }
+            env.update({f"SMDEV_IMAGE_{name.upper()}": tag for name, tag in tags.items()})
+            jobs = [(run_scenario, s, p, env) for s in names for p in platforms
+                    if p.name in SCENARIO_PLATFORMS.get(s, (p.name,))]
+            if platforms and (not args.scenario or NEWCOMER in args.scenario):
+                test_env = {k: v for k, v in env.items() if k.startswith("SMDEV_") and not k.startswith("SMDEV_IMAGE")}
+                # One platform: the laptop scenario converges the playbook on the other; this
+                # adds what only a newcomer meets (the Makefile, its venv, sudo's prompt, local runs).
+                newcomer_platform = min(platforms, key=lambda p: p.name != NEWCOMER_PLATFORM)
+                jobs += [(run_newcomer, NEWCOMER, newcomer_platform, tags[newcomer_platform.name], test_env)]
+            jobs.sort(key=lambda job: ORDER.index(job[1]) if job[1] in ORDER else len(ORDER))
+            with concurrent.futures.ThreadPoolExecutor(args.workers) as pool:
+                futures: dict[concurrent.futures.Future, tuple] = {}
+                python_runs: dict[str, concurrent.futures.Future] = {}
+                for job in jobs:
+                    waits = python_runs.get(job[2].name) if job[1] in NEEDS_PYTHON_CACHE else None
+                    future = pool.submit(after, waits, *job)
+                    futures[future] = job
+                    if job[1] == "python":
+                        python_runs[job[2].name] = future
+                for future in concurrent.futures.as_completed(futures):
+                    _, what, platform = futures[future][:3]
+                    if future.cancelled():
+                        loud(f"NOT RUN: {what} on {platform.name}, because an earlier scenario failed (--fail-fast)")
+                        tally.record(f"{what} on {platform.name} (not run)", None, 0.0)
+                        continue
+                    ok, seconds = future.result()
+                    tally.record(f"{what} on {platform.name}", ok, seconds)
+                    if not ok and args.fail_fast:
+                        for other in futures:
+                            other.cancel()
 
 
 @contextlib.contextmanager
-def running_beside(work: Callable[[], None] | None, gate: threading.Event | None = None) -> Iterator[None]:
-    """Run work in a thread once gate is set (at once without one); wait for it at the end of the block.
-
-    The block must set the gate on every path, or the wait at its end never ends.
-    """
+def running_beside(work: Callable[[], None] | None) -> Iterator[None]:
+    """Run work in a thread for the duration of the block; wait for it at the end."""
     if work is None:
         yield
         return
@@ -328,8 +308,6 @@ def running_beside(work: Callable[[], None] | None, gate: threading.Event | None
 
     def guarded() -> None:
         try:
-            if gate is not None:
-                gate.wait()
             work()
         except BaseException as error:  # re-raised in the caller's thread below
             errors.append(error)

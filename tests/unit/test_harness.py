@@ -50,15 +50,6 @@ def test_work_beside_is_waited_for_and_its_error_raised() -> None:
         pass
 
 
-def test_work_beside_starts_only_once_its_gate_opens() -> None:
-    """The unit stage waits for the python scenarios' CPython builds (the gate)."""
-    gate, started = threading.Event(), threading.Event()
-    with running_beside(started.set, gate=gate):
-        assert not started.wait(0.3)
-        gate.set()
-        assert started.wait(5)
-
-
 def test_image_tag_follows_the_recipe() -> None:
     debian = images.PLATFORMS[0]
     assert debian.tag == f"smdev-test/debian12:{debian.recipe_hash()}"
