@@ -106,25 +106,15 @@ def test_debugger_stops_in_a_helper_and_evaluates_locals(login_shell: Any) -> No
     assert run_ok(login_shell, f"sleep 1; cat {WORK}/debuggee.out").strip().endswith("42.5")
 
 
-def test_debugger_stops_in_a_helper_called_from_a_notebook_cell(login_shell: Any) -> None:
+def test_debugger_stops_in_a_helper_called_from_a_notebook_cell(debug_a_notebook_cell: Any) -> None:
     """A cell in a real Jupyter kernel (ipykernel of the tools environment) calls helper.py.
 
-    The kernel of a Pipenv environment comes with the pipenv role; until then the
-    tools environment's kernel stands in for it.
+    The laptop tests do the same in the SageMaker workspace's own kernel (test_ide_sagemaker.py).
     """
-    script = (
-        f"cd {PROJECT} && "
-        f"(timeout 150 {TOOLS_PYTHON} {WORK}/notebook_cell.py {PROJECT} 5891 > {WORK}/notebook.out 2>&1 &) && "
-        f"timeout 120 python3 {WORK}/dap_client.py 5891 {PROJECT}/helper.py "
-        f"$(grep -n '# BREAK' helper.py | cut -d: -f1) 'count * weight + offset' --stay"
-    )
-    seen = json.loads(run_ok(login_shell, script).strip().splitlines()[-1])
+    seen, cell = debug_a_notebook_cell(TOOLS_PYTHON, WORK, 5891)
     assert seen["reason"] == "breakpoint"
     assert seen["frame"]["name"] == "scaled_total"
     assert seen["value"] == "42.5"
-    wait = f"for i in $(seq 60); do grep -q '^status=' {WORK}/notebook.out && break; sleep 1; done"
-    cell = run_ok(login_shell, f"{wait}; "
-                               f"cat {WORK}/notebook.out")
     assert "status=ok" in cell and "cell result 42.5" in cell, cell
 
 

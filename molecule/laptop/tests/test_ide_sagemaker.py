@@ -73,23 +73,14 @@ def test_vscode_is_configured_with_the_workspace_interpreter(interpreter: str) -
 
 
 def test_debugger_stops_in_a_helper_called_from_a_cell_of_the_workspace_kernel(
-    login_shell: Any, work: str, interpreter: str
+    login_shell: Any, debug_a_notebook_cell: Any, work: str, interpreter: str
 ) -> None:
     kernels = json.loads(run_ok(login_shell, f"{interpreter} -m jupyter kernelspec list --json"))["kernelspecs"]
     kernel = next(name for name in kernels if name.startswith("sagemaker-"))
-    project = f"{work}/project"
-    script = (
-        f"cd {project} && "
-        f"(timeout 150 {interpreter} {work}/notebook_cell.py {project} 5892 {kernel} > {work}/notebook.out 2>&1 &) && "
-        f"timeout 120 python3 {work}/dap_client.py 5892 {project}/helper.py "
-        f"$(grep -n '# BREAK' helper.py | cut -d: -f1) 'count * weight + offset' --stay"
-    )
-    seen = json.loads(run_ok(login_shell, script).strip().splitlines()[-1])
+    seen, cell = debug_a_notebook_cell(interpreter, work, 5892, kernel)
     assert seen["reason"] == "breakpoint"
     assert seen["frame"]["name"] == "scaled_total"
     assert seen["value"] == "42.5"
-    wait = f"for i in $(seq 60); do grep -q '^status=' {work}/notebook.out && break; sleep 1; done"
-    cell = run_ok(login_shell, f"{wait}; cat {work}/notebook.out")
     assert "status=ok" in cell and "cell result 42.5" in cell, cell
 
 
