@@ -27,16 +27,23 @@ SDK_BAD = """from sagemaker.estimator import Estimator
 job = Estimator(image_uri="image", role="role", instance_count="two", instance_type="ml.m5.large")
 print(undefined_job)
 """
-SDK_GOOD = """from sagemaker.estimator import Estimator
+# The fix, in the SDK's own idiom: sagemaker.Session() must not read as a private import
+# (the SDK re-exports it without `as`/__all__; the project template's pyright config allows it).
+SDK_GOOD = """import sagemaker
+from sagemaker.estimator import Estimator
 
+session = sagemaker.Session()
 job = Estimator(image_uri="image", role="role", instance_count=2, instance_type="ml.m5.large")
-print(job.instance_count)
+print(job.instance_count, session)
 """
-# Hover on Estimator (line 2, column 6); the client also completes after `sagemaker.` (line 3, column 20).
-SDK_USE = """import sagemaker
+# Hover on Estimator (line 2, column 6); completion after `sagemaker.session.` (line 3, column 28).
+# Not after `sagemaker.` itself: the SDK ships py.typed, so pyright (and Pylance) list only the
+# names its __init__ defines or re-exports with `as`/__all__, and it re-exports with neither:
+# the server offers just the module's dunders there, by the typing spec's library rules.
+SDK_USE = """import sagemaker.session
 from sagemaker.estimator import Estimator
 job = Estimator(image_uri="image", role="role", instance_count=1, instance_type="ml.m5.large")
-session = sagemaker.Session
+session = sagemaker.session.Session
 """
 
 
@@ -84,17 +91,24 @@ def test_debugger_stops_in_a_helper_called_from_a_cell_of_the_workspace_kernel(
     assert "status=ok" in cell and "cell result 42.5" in cell, cell
 
 
-@pytest.mark.parametrize(
-    ("command", "finding"),
-    [("ruff check {file}", "F821"), ("pyright --pythonpath {python} {file}", "reportArgumentType")],
-)
+@pytest.fixture
+def project(login_shell: Any, work: str, interpreter: str) -> str:
+    """The samples' directory as a user's project: smdev-ide-init's templates, and a .venv
+    that is the workspace's (the templates' pyright config reads ./.venv)."""
+    venv = str(Path(interpreter).parents[1])
+    run_ok(login_shell, f"smdev-ide-init {work}/project && ln -sfn {venv} {work}/project/.venv")
+    return f"{work}/project"
+
+
+@pytest.mark.parametrize(("command", "finding"), [("ruff check", "F821"), ("pyright", "reportArgumentType")])
 def test_static_analysis_flags_a_wrong_sdk_call_and_passes_the_fix(
-    login_shell: Any, work: str, interpreter: str, command: str, finding: str
+    login_shell: Any, project: str, command: str, finding: str
 ) -> None:
-    bad = login_shell(f"cd {work}/project && " + command.format(file="sdk_bad.py", python=interpreter))
+    # The project's own configuration (pyproject.toml from smdev-ide-init), as the editor and pre-commit run them.
+    bad = login_shell(f"cd {project} && {command} sdk_bad.py")
     assert bad.rc != 0, bad.stdout
     assert finding in bad.stdout, bad.stdout + bad.stderr
-    run_ok(login_shell, f"cd {work}/project && " + command.format(file="sdk_good.py", python=interpreter))
+    run_ok(login_shell, f"cd {project} && {command} sdk_good.py")
 
 
 def test_hover_documents_the_sdk_class(
@@ -107,13 +121,13 @@ def test_hover_documents_the_sdk_class(
                                f"(e.Estimator.__doc__, e.Estimator.__init__.__doc__) if d]' 2>/dev/null")
     first_lines = [plain(line.removeprefix("DOC: ")) for line in docs.splitlines() if line.startswith("DOC: ")]
     output = run_ok(login_shell, f"cd {work}/project && LSP_PYTHON={shlex.quote(interpreter)} timeout 180 "
-                                 f"python3 {work}/lsp_client.py sdk_use.py 2 6 3 20 -- pyright-langserver --stdio")
+                                 f"python3 {work}/lsp_client.py sdk_use.py 2 6 3 28 -- pyright-langserver --stdio")
     seen = json.loads(output.strip().splitlines()[-1])
     # The real SDK's signature: the server resolved the import in the configured interpreter.
     assert "class Estimator(" in seen["hover"] and "image_uri" in seen["hover"], seen
     assert any(line in plain(seen["hover"]) for line in first_lines), (first_lines, seen)
-    # Not asserted yet: completion after `sagemaker.` lists only the module's dunder attributes
-    # here, not the SDK's names (Session, ...); the ide scenario proves completion on its stand-in.
+    # Completion lists the SDK module's members.
+    assert {"Session", "get_execution_role"} <= set(seen["completion"]), seen["completion"]
 
 
 def plain(text: str) -> str:
