@@ -20,6 +20,20 @@ options:
     description: The argument_specs entry point to check against.
     type: str
     default: main
+  checks:
+    description:
+      - The role's own checks, run in order after the spec check passes; the first
+        that fails fails the task with its C(msg).
+      - Each is templated only when reached, so a check may assume the ones before it passed.
+      - C(name) says what is checked; C(that) is a conditional or a list of them (all must
+        hold); C(msg) names the variable, the expected form and what was given; an optional
+        C(when) (a conditional or a list) skips the check when false.
+      - With C(loop) (a list, or a template giving one), the check runs for each element,
+        as C(item) (or C(loop_var)), with its position in C(index_var) if given.
+      - C(vars) names values for the check's expressions, as a task's C(vars) would.
+    type: list
+    elements: dict
+    default: []
 attributes:
   check_mode:
     support: full
@@ -32,6 +46,15 @@ author:
 EXAMPLES = r"""
 - name: Validate the role's variables against meta/argument_specs.yml
   smdev.workstation.validate_role_input:
+
+- name: Validate the variables, then what their types cannot say
+  smdev.workstation.validate_role_input:
+    checks:
+      - name: docker_log_max_size is a size with a unit
+        that: docker_log_max_size is match('^[1-9][0-9]*[kmg]$')
+        msg: >-
+          docker_log_max_size must be a whole number followed by k, m or g (e.g. 10m);
+          got {{ docker_log_max_size | to_json }}.
 """
 
 RETURN = r"""
