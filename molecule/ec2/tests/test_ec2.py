@@ -61,7 +61,8 @@ def test_no_vscode_desktop_but_remote_ssh_settings_point_at_the_workspace(host: 
 
 def test_no_sso_profiles_on_the_vm(host: Any) -> None:
     """The instance profile serves on the VM: the aws_sso role is not in its play."""
-    assert not host.file("/home/dev/.aws/config").contains("sso-session")
+    config = host.file("/home/dev/.aws/config")
+    assert not config.exists or not config.contains("sso-session"), config.content_string
 
 
 def test_idle_stop_watches_the_vm(host: Any) -> None:
