@@ -16,7 +16,6 @@ and bench/results.md and prints the table. Not part of `make test`.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
 import itertools
 import json
@@ -168,27 +167,6 @@ def _exec(host: str, command: str, user: str = "root") -> str:
                           capture_output=True, text=True, check=True).stdout
 
 
-@contextlib.contextmanager
-def container(name: str, tag: str, certificates: list[str]) -> Iterator[str]:
-    """A fresh platform container, removed afterwards, trusting this host's extra CAs (as IT would)."""
-    subprocess.run(["docker", "rm", "-f", name], capture_output=True, check=False)
-    subprocess.run(["docker", "run", "-d", "--name", name, *newcomer.RUN_OPTIONS, tag, "/lib/systemd/systemd"],
-                   capture_output=True, check=True)
-    try:
-        time.sleep(2)
-        for index, pem in enumerate(certificates):
-            subprocess.run(["docker", "exec", "-i", name, "sh", "-c",
-                            f"cat > /usr/local/share/ca-certificates/host-{index}.crt"],
-                           input=pem.encode(), capture_output=True, check=True)
-        if certificates:  # pip trusts them too, as the newcomer check sets it up (tests/harness/newcomer.py)
-            subprocess.run(["docker", "exec", name, "sh", "-c", "update-ca-certificates >/dev/null && printf "
-                            "'[global]\\ncert = /etc/ssl/certs/ca-certificates.crt\\n' > /etc/pip.conf"],
-                           capture_output=True, check=True)
-        yield name
-    finally:
-        subprocess.run(["docker", "rm", "-f", name], capture_output=True, check=False)
-
-
 class Bench:
     """Runs the steps for one platform, with the mirror's environment."""
 
@@ -204,7 +182,7 @@ class Bench:
         start = time.monotonic()
         subprocess.run(["docker", "exec", "-i", "-u", images.TEST_USER, host, "tar", "-C", "/home/dev", "-x"],
                        input=newcomer.checkout_tar(ROOT), capture_output=True, check=True)
-        setup = ("update-ca-certificates >/dev/null && apt-get update -qq && "
+        setup = ("apt-get update -qq && "
                  "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq make python3-venv >/dev/null")
         subprocess.run(["docker", "exec", host, "sh", "-c", setup], capture_output=True, check=True)
         result = subprocess.run(["docker", "exec", "-u", images.TEST_USER, "-w", "/home/dev/smdev", host,
@@ -277,7 +255,7 @@ class Bench:
         name = f"bench-{self.platform.name}"
         no_cache = ("-e", json.dumps({"pyenv_cache_url": ""}))
         runs: dict[str, Run] = {}
-        with container(f"{name}-converge", self.tag, self.certificates) as converged:
+        with newcomer.fresh_machine(f"{name}-converge", self.tag, self.certificates) as converged:
             runs["prepare"] = self.prepare(converged)
             say(f"bench {self.platform.name}: cold converge (no team cache: CPython is compiled)")
             runs["converge"] = self.playbook("converge", converged, "playbooks/laptop.yml", *no_cache)
@@ -291,10 +269,10 @@ class Bench:
             cache_dir = BUILD / "mirror" / CACHE_PATH
             cache_dir.mkdir(parents=True, exist_ok=True)
             subprocess.run(["docker", "cp", f"{converged}:{PUBLISH_DIR}/.", str(cache_dir)], check=True)
-            with container(f"{name}-raw", self.tag, self.certificates) as fresh:
+            with newcomer.fresh_machine(f"{name}-raw", self.tag, self.certificates) as fresh:
                 say(f"bench {self.platform.name}: raw baseline (bench/raw-laptop.sh)")
                 runs["raw"] = self.raw(converged, fresh, self.reports["converge"])
-        with container(f"{name}-cache", self.tag, self.certificates) as host:
+        with newcomer.fresh_machine(f"{name}-cache", self.tag, self.certificates) as host:
             self.prepare(host)
             say(f"bench {self.platform.name}: converge with the team cache")
             cache_url = f"{self.env['SMDEV_MIRROR_URL']}/{CACHE_PATH}"

@@ -11,12 +11,14 @@ laptop scenario's testinfra suite runs against the container, as `dev`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pexpect
@@ -34,6 +36,26 @@ PROMPTS = [r"\[sudo\] password for dev: ", r"BECOME password: "]
 
 def _docker(*argv: str, stdin: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(["docker", *argv], input=stdin, capture_output=True, check=check)
+
+
+@contextlib.contextmanager
+def fresh_machine(name: str, tag: str, certificates: list[str]) -> Iterator[str]:
+    """A fresh platform container named name, removed afterwards. It trusts this host's
+    extra CAs in the system store and in pip (/etc/pip.conf), as IT would have installed a
+    corporate one; `make bench` starts its machines the same way."""
+    _docker("rm", "-f", name, check=False)
+    _docker("run", "-d", "--name", name, *RUN_OPTIONS, tag, "/lib/systemd/systemd")
+    try:
+        time.sleep(2)
+        for index, pem in enumerate(certificates):
+            _docker("exec", "-i", name, "sh", "-c",
+                    f"cat > /usr/local/share/ca-certificates/host-{index}.crt", stdin=pem.encode())
+        if certificates:
+            _docker("exec", name, "sh", "-c", "update-ca-certificates >/dev/null && "
+                    "printf '[global]\\ncert = /etc/ssl/certs/ca-certificates.crt\\n' > /etc/pip.conf")
+        yield name
+    finally:
+        _docker("rm", "-f", name, check=False)
 
 
 def make_laptop_at_a_terminal(name: str, env: dict[str, str], args: str = "", timeout: float = 1800) -> str:
@@ -85,22 +107,11 @@ def run(platform: images.Platform, tag: str, root: Path, env: dict[str, str], lo
         verify: Path | None = None, skip: tuple[str, ...] = ()) -> bool:
     """Return whether `make laptop` worked twice (changed=0 the second time), and `verify` passed."""
     name = f"{os.environ.get('SMDEV_INSTANCE_PREFIX', '')}newcomer-{platform.name}"
-    _docker("rm", "-f", name, check=False)
-    _docker("run", "-d", "--name", name, *RUN_OPTIONS, tag, "/lib/systemd/systemd")
-    log = log_path.open("w")
-    try:
-        time.sleep(2)
+    certificates = json.loads(env.get("SMDEV_CA_CERTIFICATES", "[]"))
+    with fresh_machine(name, tag, certificates), log_path.open("w") as log:
         _docker("exec", "-i", "-u", "dev", name, "tar", "-C", "/home/dev", "-x", stdin=checkout_tar(root))
-        certificates = json.loads(env.get("SMDEV_CA_CERTIFICATES", "[]"))
-        for index, pem in enumerate(certificates):
-            _docker("exec", "-i", name, "sh", "-c",
-                    f"cat > /usr/local/share/ca-certificates/host-{index}.crt", stdin=pem.encode())
-        setup = "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq make >/dev/null"
-        if certificates:
-            # This host's egress CA, as IT would have installed a corporate one.
-            setup = ("update-ca-certificates >/dev/null && "
-                     "printf '[global]\\ncert = /etc/ssl/certs/ca-certificates.crt\\n' > /etc/pip.conf && " + setup)
-        _docker("exec", name, "sh", "-c", setup)
+        _docker("exec", name, "sh", "-c",
+                "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq make >/dev/null")
         outcomes = []
         for attempt, args in ((1, ""), (2, ""), (3, "--check")):
             output = re.sub(r"\x1b\[[0-9;]*m", "", make_laptop_at_a_terminal(name, env, args))
@@ -111,6 +122,3 @@ def run(platform: images.Platform, tag: str, root: Path, env: dict[str, str], lo
         if verify is not None and all(outcomes):
             outcomes.append(verify_suite(name, verify, env, log, skip))
         return all(outcomes)
-    finally:
-        log.close()
-        _docker("rm", "-f", name, check=False)
