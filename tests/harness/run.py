@@ -51,7 +51,15 @@ NEEDS_PYTHON_CACHE = ("laptop", NEWCOMER, "ec2")  # ec2: its configure play has 
 # scenario on Debian 12, and on Ubuntu 24.04 the newcomer's `make laptop`
 # (converge, re-run, --check), whose container then passes the laptop
 # scenario's own tests (molecule/laptop/tests), as dev.
-SCENARIO_PLATFORMS = {"laptop": ("debian12",)}
+SCENARIO_PLATFORMS = {"laptop": ("debian12",), "ec2": ("ubuntu2404",)}
+# Why a scenario skips a platform, printed as a NOT RUN line. The ec2 scenario
+# converges the laptop's roles (the laptop scenario proves them on Debian 12)
+# with the ec2 profile; it runs once, on the default AMI's Ubuntu 24.04, which
+# keeps `make test` in its budget. `--scenario ec2 --platform debian12` runs it there.
+SCENARIO_PLATFORM_REASONS = {
+    "laptop": "the newcomer's `make laptop` converges the whole playbook there",
+    "ec2": "the VM's default AMI is Ubuntu 24.04 and the laptop scenario converges its roles on debian12",
+}
 # ...except the drift tests: they start four full playbook runs through the
 # timer (about 450 s); the timer, its lock and its reports do not depend on the
 # distribution, and the newcomer's own re-run already proves changed=0 there.
@@ -269,8 +277,15 @@ def stage_molecule(tally: Tally, args: argparse.Namespace, beside: Callable[[], 
                 **mirror_env,
             }
             env.update({f"SMDEV_IMAGE_{name.upper()}": tag for name, tag in tags.items()})
+            # Asked for by name (scenario and platform), a pair runs even where it is not usual.
+            explicit = bool(args.scenario and args.platform)
             jobs = [(run_scenario, s, p, env) for s in names for p in platforms
-                    if p.name in SCENARIO_PLATFORMS.get(s, (p.name,))]
+                    if explicit or p.name in SCENARIO_PLATFORMS.get(s, (p.name,))]
+            for s in names:
+                for p in platforms:
+                    if not explicit and p.name not in SCENARIO_PLATFORMS.get(s, (p.name,)) and s != "laptop":
+                        loud(f"NOT RUN: {s} on {p.name}, because {SCENARIO_PLATFORM_REASONS[s]}"
+                             f" (`--scenario {s} --platform {p.name}` runs it)")
             if platforms and (not args.scenario or NEWCOMER in args.scenario):
                 test_env = {k: v for k, v in env.items() if k.startswith("SMDEV_") and not k.startswith("SMDEV_IMAGE")}
                 # One platform: the laptop scenario converges the playbook on the other; this
