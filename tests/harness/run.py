@@ -80,6 +80,8 @@ class Tally:
     failed: int = 0
     skipped: int = 0
     rows: list[tuple[str, str, float]] = field(default_factory=list)
+    # What the unit tests proved, by their proof mark (tests/conftest.py): [tried, held].
+    proofs: dict[str, list[int]] = field(default_factory=dict)
     # The unit stage records from its own thread, beside the scenarios.
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -101,6 +103,14 @@ class Tally:
             self.failed += failed
             self.skipped += skipped
             self.rows.append((name, outcome, seconds))
+
+    def proof_line(self) -> str:
+        """Issue 11's summary: bad inputs, faults and user files, as the unit tests tried them."""
+        words = {"bad_input": ("bad inputs tried", "rejected cleanly"), "fault": ("faults injected", "survived"),
+                 "user_data": ("merges into user files", "kept the user's content")}
+        parts = [f"{self.proofs[proof][0]} {tried}, {self.proofs[proof][1]} {held}"
+                 for proof, (tried, held) in words.items() if proof in self.proofs]
+        return "proof (unit tests; the scenarios' own checks are not counted here): " + "; ".join(parts)
 
     def summary(self) -> str:
         line = f"{self.passed} passed, {self.failed} failed"
@@ -185,10 +195,23 @@ def stage_unit(tally: Tally) -> None:
     total, failures, errors, skips = (int(suite.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
     # pytest failing with no failed test (a crash, a collection error) still counts once.
     failed = failures + errors or (0 if ok else 1)
+    count_proofs(suite, tally)
     tally.add(f"unit ({total} tests)", "passed" if ok else "FAILED", seconds,
               passed=total - failures - errors - skips, failed=failed, skipped=skips)
 
 
+
+
+def count_proofs(suite: ET.Element, tally: Tally) -> None:
+    """Add the JUnit report's tests with a `proof` property to tally.proofs: [tried, held]."""
+    with tally.lock:
+        for case in suite.iter("testcase"):
+            held = not any(child.tag in ("failure", "error", "skipped") for child in case)
+            for prop in case.iter("property"):
+                if prop.get("name") == "proof":
+                    counts = tally.proofs.setdefault(prop.get("value", "?"), [0, 0])
+                    counts[0] += 1
+                    counts[1] += held
 
 
 def scenarios(selected: list[str]) -> list[str]:
@@ -405,7 +428,9 @@ def main(argv: list[str]) -> int:
     print(f"  {'total wall time':<40} {'':<9} {total:6.0f} s")
     (BUILD / "test-report.json").write_text(json.dumps(
         {"passed": tally.passed, "failed": tally.failed, "skipped": tally.skipped,
-         "seconds": round(total, 1), "rows": tally.rows}, indent=2))
+         "seconds": round(total, 1), "rows": tally.rows, "proofs": tally.proofs}, indent=2))
+    if tally.proofs:
+        print(tally.proof_line())
     print(tally.summary(), flush=True)
     return 1 if tally.failed else 0
 

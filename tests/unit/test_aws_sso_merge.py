@@ -77,6 +77,7 @@ def home(tmp_path: Path) -> Path:
     return home
 
 
+@pytest.mark.user_data
 @pytest.mark.skipif(os.geteuid() != 0, reason="runs the role's become tasks with su, which needs root")
 def test_merge_keeps_what_the_user_had_and_a_second_run_changes_nothing(home: Path) -> None:
     assert changed(converge(home, VARS)) > 0
@@ -101,6 +102,7 @@ def test_merge_keeps_what_the_user_had_and_a_second_run_changes_nothing(home: Pa
     assert (home / ".aws/sso/cache/token.json").read_text() == '{"accessToken": "x"}'
 
 
+@pytest.mark.user_data
 @pytest.mark.skipif(os.geteuid() != 0, reason="runs the role's become tasks with su, which needs root")
 def test_a_changed_start_url_is_updated_and_the_first_backup_kept(home: Path) -> None:
     converge(home, VARS)

@@ -244,6 +244,7 @@ def bad_input_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Cas
     return laptop_check_table(tmp_path_factory, [extra_vars for extra_vars, _ in BAD_INPUTS])
 
 
+@pytest.mark.bad_input
 @pytest.mark.parametrize(("extra_vars", "variable"), BAD_INPUTS, ids=[json.dumps(v) for v, _ in BAD_INPUTS])
 def test_bad_input_fails_before_any_change(
     bad_input_results: dict[str, CaseResult], extra_vars: dict[str, Any], variable: str

@@ -109,6 +109,7 @@ def bad_input_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Cas
     return laptop_check_table(tmp_path_factory, [extra_vars for _, extra_vars, _ in BAD_INPUTS])
 
 
+@pytest.mark.bad_input
 @pytest.mark.parametrize(("extra_vars", "variable"), [(v, n) for _, v, n in BAD_INPUTS],
                          ids=[case for case, _, _ in BAD_INPUTS])
 def test_bad_aws_input_fails_before_any_change(

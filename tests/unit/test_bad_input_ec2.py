@@ -91,6 +91,7 @@ def run_ec2_check(home: Path, extra_vars: dict[str, Any]) -> subprocess.Complete
     )
 
 
+@pytest.mark.bad_input
 @pytest.mark.parametrize(("extra_vars", "variable"), BAD_INPUTS, ids=[json.dumps(v) for v, _ in BAD_INPUTS])
 def test_bad_input_fails_before_any_aws_call(tmp_path: Path, extra_vars: dict[str, Any], variable: str) -> None:
     result = run_ec2_check(tmp_path, extra_vars)

@@ -94,6 +94,7 @@ def bad_input_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Cas
     return laptop_check_table(tmp_path_factory, [extra_vars for extra_vars, _ in STATIC_BAD_INPUTS])
 
 
+@pytest.mark.bad_input
 @pytest.mark.parametrize(("extra_vars", "variable"), STATIC_BAD_INPUTS,
                          ids=[json.dumps(v) for v, _ in STATIC_BAD_INPUTS])
 def test_bad_input_fails_in_validation_before_any_change(
@@ -156,6 +157,7 @@ def runtime_cases(repo: str) -> list[tuple[dict[str, Any], str, str]]:
     ]
 
 
+@pytest.mark.bad_input
 @pytest.mark.parametrize("case", range(7))
 def test_what_only_pyenvs_repository_refutes_fails_before_any_change(
     pyenv_repo: Path, tmp_path: Path, case: int

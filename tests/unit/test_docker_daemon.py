@@ -33,6 +33,7 @@ LSPCI_NVIDIA_AUDIO_ONLY = "01:00.1 0403: 10de:228e (rev a1)\n00:02.0 0300: 8086:
 LSPCI_PLAIN_VM = "00:00.0 0600: 8086:1237 (rev 02)\n00:02.0 0300: 1234:1111 (rev 02)\n00:03.0 0200: 1af4:1000\n"
 
 
+@pytest.mark.user_data
 def test_user_keys_survive_and_defaults_fill_in() -> None:
     existing = {"max-concurrent-downloads": 2, "log-opts": {"labels": "team"}}
     merged = merge_daemon_config(existing, {"max-concurrent-uploads": 3}, LOG_DEFAULTS)
@@ -141,6 +142,7 @@ def test_module_merges_then_is_idempotent(tmp_path: Path) -> None:
     assert run_module(path, args)["changed"] is False
 
 
+@pytest.mark.user_data
 def test_module_refuses_invalid_json_and_leaves_it(tmp_path: Path) -> None:
     path = tmp_path / "daemon.json"
     path.write_text('{"debug": true,\n')

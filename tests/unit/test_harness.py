@@ -7,6 +7,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from scripts import role_docs
 from tests.harness import images
 from tests.harness.mirror import MirrorServer
-from tests.harness.run import Tally, running_beside
+from tests.harness.run import Tally, count_proofs, running_beside
 
 
 def test_summary_line_counts_every_outcome() -> None:
@@ -29,6 +30,21 @@ def test_summary_line_omits_skipped_when_none() -> None:
     tally = Tally()
     tally.record("lint", True, 1.0)
     assert tally.summary() == "1 passed, 0 failed"
+
+
+def test_proof_line_counts_what_each_mark_tried_and_what_held() -> None:
+    suite = ET.fromstring(  # noqa: S314 - a literal
+        "<testsuite>"
+        '<testcase name="a"><properties><property name="proof" value="bad_input"/></properties></testcase>'
+        '<testcase name="b"><properties><property name="proof" value="bad_input"/></properties><failure/></testcase>'
+        '<testcase name="c"><properties><property name="proof" value="fault"/></properties></testcase>'
+        '<testcase name="d"/>'
+        "</testsuite>"
+    )
+    tally = Tally()
+    count_proofs(suite, tally)
+    assert tally.proofs == {"bad_input": [2, 1], "fault": [1, 1]}
+    assert tally.proof_line().endswith("2 bad inputs tried, 1 rejected cleanly; 1 faults injected, 1 survived")
 
 
 def test_work_beside_is_waited_for_and_its_error_raised() -> None:

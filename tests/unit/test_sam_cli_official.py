@@ -86,6 +86,7 @@ def test_second_run_and_check_mode_change_nothing(installed: tuple[Path, dict[st
         assert "changed=0" in result.stdout, result.stdout
 
 
+@pytest.mark.fault
 @pytest.mark.parametrize(
     ("version", "signer", "expected"),
     [

@@ -66,6 +66,7 @@ def test_urls_with_passwords_are_written_without_showing_them(tmp_path: Path) ->
     assert INDEX_TOKEN not in output
 
 
+@pytest.mark.bad_input
 @pytest.mark.parametrize(
     ("extra_vars", "variable", "shown"),
     [

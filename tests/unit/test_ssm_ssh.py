@@ -161,6 +161,7 @@ def test_the_script_with_an_sso_profile_never_logged_in_says_how_to_log_in(tmp_p
     assert result.stdout == ""
 
 
+@pytest.mark.user_data
 def test_the_role_writes_a_marked_host_block_and_keeps_the_users_config(moto: Moto, tmp_path: Path) -> None:
     ssh = tmp_path / ".ssh"
     ssh.mkdir(mode=0o700)

@@ -78,6 +78,7 @@ def test_check_mode_reports_change_without_writing(mirror: MirrorServer, tmp_pat
     assert mirror.requests == []
 
 
+@pytest.mark.fault
 @pytest.mark.parametrize(
     ("fault", "message"),
     [
@@ -99,6 +100,7 @@ def test_transfer_faults_retry_then_leave_old_file(
     assert leftovers(installed.parent) == []
 
 
+@pytest.mark.fault
 def test_wrong_checksum_is_refused(mirror: MirrorServer, installed: Path) -> None:
     publish(mirror, b"tampered")
     pinned = hashlib.sha256(b"what upstream released").hexdigest()
@@ -108,6 +110,7 @@ def test_wrong_checksum_is_refused(mirror: MirrorServer, installed: Path) -> Non
     assert leftovers(installed.parent) == []
 
 
+@pytest.mark.fault
 def test_unreachable_server_says_so(installed: Path) -> None:
     sha = hashlib.sha256(b"x").hexdigest()
     with pytest.raises(DownloadError, match="Connection refused"):
@@ -133,6 +136,7 @@ def test_good_signature_is_accepted(mirror: MirrorServer, installed: Path, keys:
     assert leftovers(installed.parent) == []
 
 
+@pytest.mark.fault
 def test_tampered_file_fails_its_signature(mirror: MirrorServer, installed: Path, keys: dict[str, Key]) -> None:
     signed(mirror, keys["good"], b"signed release")
     _, sha = publish(mirror, b"tampered release")  # the old .sig stays
@@ -234,6 +238,7 @@ def test_certifier_key_other_than_the_pin_is_refused(
     assert installed.read_bytes() == b"old working version"
 
 
+@pytest.mark.fault
 def test_tampered_file_is_refused_even_with_a_certified_signer(
     mirror: MirrorServer, installed: Path, sam_like: dict
 ) -> None:

@@ -78,6 +78,7 @@ def test_invalid_jsonc_is_reported_with_a_position(text: str) -> None:
         vs.parse(text)
 
 
+@pytest.mark.user_data
 def test_user_keys_and_comments_survive_a_merge() -> None:
     new_text, keys = vs.merge(USER_FILE, OURS)
     assert keys == ["python.defaultInterpreterPath", "ruff.enable"]
@@ -179,6 +180,7 @@ def run_module(tmp_path: Path, args: dict[str, Any]) -> dict[str, Any]:
     return json.loads(result.stdout)
 
 
+@pytest.mark.user_data
 def test_module_writes_a_backup_once_and_reports_changed(tmp_path: Path) -> None:
     settings = tmp_path / "Code" / "User" / "settings.json"
     settings.parent.mkdir(parents=True)
@@ -221,6 +223,7 @@ def test_module_creates_a_missing_file(tmp_path: Path) -> None:
     assert "backup_file" not in result
 
 
+@pytest.mark.user_data
 def test_module_leaves_invalid_json_alone(tmp_path: Path) -> None:
     settings = tmp_path / "settings.json"
     settings.write_text('{"editor.fontSize": 15 "oops"}\n')
