@@ -23,7 +23,7 @@ options:
     type: str
     default: AWS-ApplyAnsiblePlaybooks
   targets:
-    description: Targets as SSM takes them, e.g. C([{key: "tag:smdev", values: ["workstation"]}]).
+    description: 'Targets as SSM takes them, e.g. C([{key: "tag:smdev", values: ["workstation"]}]).'
     type: list
     elements: dict
     default: []

@@ -8,7 +8,8 @@ DOCUMENTATION = r"""
 module: vscode_settings
 short_description: Merge settings into a VS Code settings.json (JSONC), keeping the user's keys and comments
 description:
-  - VS Code's C(settings.json) is JSON with comments (C(//) and C(/* */)) and trailing commas.
+  - >-
+    VS Code's C(settings.json) is JSON with comments (C(//) and C(/* */)) and trailing commas.
     Rewriting it from a parsed dict would drop the user's comments, so this module edits the
     text in place: only the value of each top-level key it owns is replaced, missing keys are
     appended before the closing brace. Everything else, comments included, stays byte for byte.
