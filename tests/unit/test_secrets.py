@@ -26,6 +26,19 @@ SETTINGS_PLAY = """\
         tasks_from: settings
 """
 VALIDATE_PLAY = SETTINGS_PLAY.replace("tasks_from: settings", "tasks_from: validate")
+# drift's snapshot holds the inputs of every role of the play: common's too here.
+DRIFT_PLAY = """\
+- hosts: localhost
+  gather_facts: false
+  roles:
+    - role: smdev.workstation.common
+      when: false
+  tasks:
+    - name: Run the {role} role's configuration
+      ansible.builtin.include_role:
+        name: smdev.workstation.{role}
+        tasks_from: config
+"""
 
 
 @pytest.fixture(autouse=True)
@@ -86,5 +99,25 @@ def test_a_refused_url_is_named_with_its_password_masked(
     output = _verbose("common", extra_vars, tmp_path, VALIDATE_PLAY)
     assert f"{variable} must be" in output, output
     assert shown in output, output
+    assert PROXY_PASSWORD not in output
+    assert INDEX_TOKEN not in output
+
+
+def test_drift_keeps_the_variables_with_a_password_out_of_its_diff(tmp_path: Path) -> None:
+    """drift's report mode runs --check --diff: its copy of the variables must not show the password."""
+    output = _verbose(
+        "drift",
+        {
+            "workstation_user": "root",
+            "workstation_user_group": "root",
+            "workstation_profile": "laptop",
+            "workstation_proxy": {"http": f"http://alice:{PROXY_PASSWORD}@proxy.example.test:3128"},
+            "workstation_pip_index_url": f"https://bob:{INDEX_TOKEN}@pypi.example.test/simple",
+        },
+        tmp_path,
+        DRIFT_PLAY,
+    )
+    assert "Ensure the timer's runs use the variables this play resolved" in output, output
+    assert "censored" in output, output
     assert PROXY_PASSWORD not in output
     assert INDEX_TOKEN not in output
