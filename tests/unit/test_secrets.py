@@ -16,29 +16,23 @@ from tests.unit.localhost_role import run_role
 PROXY_PASSWORD = "Pr0xyS3cret"  # noqa: S105 - planted, to be looked for in the output
 INDEX_TOKEN = "IndexT0ken42"  # noqa: S105 - planted, to be looked for in the output
 
-SETTINGS_PLAY = """\
+def play(tasks_from: str, before: str = "") -> str:
+    """A play that runs one task file of {role} on localhost, after `before` (its roles: section)."""
+    return f"""\
 - hosts: localhost
   gather_facts: false
-  tasks:
-    - name: Run the {role} role's settings
+{before}  tasks:
+    - name: Run the {{role}} role's {tasks_from} tasks
       ansible.builtin.include_role:
-        name: smdev.workstation.{role}
-        tasks_from: settings
+        name: smdev.workstation.{{role}}
+        tasks_from: {tasks_from}
 """
-VALIDATE_PLAY = SETTINGS_PLAY.replace("tasks_from: settings", "tasks_from: validate")
+
+
+SETTINGS_PLAY = play("settings")
+VALIDATE_PLAY = play("validate")
 # drift's snapshot holds the inputs of every role of the play: common's too here.
-DRIFT_PLAY = """\
-- hosts: localhost
-  gather_facts: false
-  roles:
-    - role: smdev.workstation.common
-      when: false
-  tasks:
-    - name: Run the {role} role's configuration
-      ansible.builtin.include_role:
-        name: smdev.workstation.{role}
-        tasks_from: config
-"""
+DRIFT_PLAY = play("config", before="  roles:\n    - role: smdev.workstation.common\n      when: false\n")
 
 
 @pytest.fixture(autouse=True)
