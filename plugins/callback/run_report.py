@@ -110,8 +110,13 @@ class CallbackModule(CallbackBase):
             return entry
         if status == "failed":
             entry["msg"] = str(result._result.get("msg", "")).strip()
-        if result._result.get("diff"):
-            entry["diff"] = _diff(result._result["diff"])
+        # A loop's diffs are its items' own (a template task over two units, say).
+        diff = result._result.get("diff") or [
+            item["diff"] for item in result._result.get("results", [])
+            if isinstance(item, dict) and item.get("changed") and item.get("diff")
+        ]
+        if diff:
+            entry["diff"] = _diff(diff)
         return entry
 
     def v2_runner_on_ok(self, result: Any) -> None:

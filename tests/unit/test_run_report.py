@@ -24,6 +24,12 @@ PLAYBOOK = """
         dest: "{{ target }}/managed.conf"
         content: "managed = true\\n"
         mode: "0644"
+    - name: Write the looped files
+      ansible.builtin.copy:
+        dest: "{{ target }}/{{ item }}.conf"
+        content: "{{ item }} = true\n"
+        mode: "0644"
+      loop: [first, second]
     - name: Read something
       ansible.builtin.command: "true"
       changed_when: false
@@ -75,7 +81,7 @@ def test_a_converge_reports_counts_and_changed_tasks(tmp_path: Path) -> None:
     assert report["result"] == "ok"
     assert report["mode"] == "converge"
     assert report["counts"] == {
-        "changed": 2, "failed": 0, "unchanged": 1, "skipped": 2, "unreachable": 0, "corrected": 0, "drifted": 0,
+        "changed": 3, "failed": 0, "unchanged": 1, "skipped": 2, "unreachable": 0, "corrected": 0, "drifted": 0,
     }
     managed = next(t for t in report["tasks"] if t["task"] == "Write the managed file")
     assert managed["status"] == "changed"
@@ -111,6 +117,19 @@ def test_report_mode_counts_drift_without_repairing_it(tmp_path: Path) -> None:
     assert drift["counts"]["drifted"] == 1
     assert drift["counts"]["corrected"] == 0
     assert (tmp_path / "target" / "managed.conf").read_text() == "managed = false\n"
+
+
+def test_report_mode_shows_a_hand_edit_in_a_loop_item_and_only_that(tmp_path: Path) -> None:
+    """A loop task's diff is its items' own: the report keeps the changed item's diff."""
+    run_playbook(tmp_path)
+    (tmp_path / "target" / "second.conf").write_text("second = edited by hand\n")
+    run_playbook(tmp_path, mode="report", check=True)
+    drift = reports(tmp_path)[-1]
+    [looped] = drift["tasks"]
+    assert looped["task"] == "Write the looped files"
+    [[diff]] = looped["diff"]
+    assert diff["before"] == "second = edited by hand\n"
+    assert diff["after"].strip() == "second = true"
 
 
 def test_a_failed_run_says_which_task_and_why(tmp_path: Path) -> None:
