@@ -178,6 +178,11 @@ def main() -> None:
         add_file_common_args=True,
         supports_check_mode=True,
     )
+    # A password in a URL (user:token@host) is masked wherever the result shows it.
+    for name in ("url", "mirror_url", "signature_url"):
+        password = urllib.parse.urlsplit(module.params[name] or "").password
+        if password:
+            module.no_log_values.add(password)
     problem = _bad_input(module.params)
     if problem:
         module.fail_json(msg=f"verified_download: {problem}")

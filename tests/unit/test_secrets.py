@@ -85,13 +85,15 @@ def test_urls_with_passwords_are_written_without_showing_them(tmp_path: Path) ->
          "workstation_pip_index_url", "file://bob:***@pypi.example.test/simple"),
         ({"workstation_mirror_url": f"ftp://bob:{INDEX_TOKEN}@mirror.example.test/smdev"},
          "workstation_mirror_url", "ftp://bob:***@mirror.example.test/smdev"),
+        ({"workstation_mirror_url": f"https://bob:{INDEX_TOKEN}@mirror.example.test/smdev"},
+         "workstation_mirror_url", "https://bob:***@mirror.example.test/smdev"),
     ],
 )
 def test_a_refused_url_is_named_with_its_password_masked(
     tmp_path: Path, extra_vars: dict[str, object], variable: str, shown: str
 ) -> None:
     output = _verbose("common", extra_vars, tmp_path, VALIDATE_PLAY)
-    assert f"{variable} must be" in output, output
+    assert f"{variable} must" in output, output
     assert shown in output, output
     assert PROXY_PASSWORD not in output
     assert INDEX_TOKEN not in output
@@ -114,4 +116,31 @@ def test_drift_keeps_the_variables_with_a_password_out_of_its_diff(tmp_path: Pat
     assert "Ensure the timer's runs use the variables this play resolved" in output, output
     assert "censored" in output, output
     assert PROXY_PASSWORD not in output
+    assert INDEX_TOKEN not in output
+
+
+def download_play(target: Path) -> str:
+    """A verified_download through a mirror whose URL has a password (nothing listens on port 9)."""
+    return f"""\
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Download through a mirror whose URL has a password
+      smdev.workstation.verified_download:
+        url: https://downloads.example.org/tool.tar.gz
+        dest: "{target}/tool.tar.gz"
+        sha256: "{'0' * 64}"
+        mirror_url: "http://bob:{INDEX_TOKEN}@127.0.0.1:9/smdev"
+        retries: 0
+        timeout: 1
+"""
+
+
+def test_verified_download_never_shows_a_password_in_a_url(tmp_path: Path) -> None:
+    """The module masks a URL's password in its result, its error and its echoed arguments (-vvv)."""
+    result = run_role("common", {}, tmp_path, play=download_play(tmp_path))
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output  # nothing listens on port 9
+    assert "http://bob:********@127.0.0.1:9/smdev/downloads.example.org/tool.tar.gz" in output, output
+    assert "mirror_url: http://bob:********@127.0.0.1:9/smdev" in output, output  # the echoed arguments
     assert INDEX_TOKEN not in output
