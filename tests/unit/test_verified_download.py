@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -116,6 +118,35 @@ def test_unreachable_server_says_so(installed: Path) -> None:
     with pytest.raises(DownloadError, match="Connection refused"):
         download(UPSTREAM, str(installed), sha, mirror_url="http://127.0.0.1:9", **FAST)
     assert installed.read_bytes() == b"old working version"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 256 KiB tmpfs for the download directory (mounting one needs root, as `make test` runs)."""
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        pytest.fail(f"cannot mount a small tmpfs to fill (this test needs root): {result.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            subprocess.run(["umount", str(mount)], check=True)
+
+
+@pytest.mark.fault
+def test_a_full_disk_says_so_at_once_and_leaves_the_old_file(mirror: MirrorServer, small_disk: Path) -> None:
+    installed = small_disk / "cache" / "tool.tar.gz"
+    installed.parent.mkdir()
+    installed.write_bytes(b"old working version")
+    _, sha = publish(mirror, b"new version" * 100_000)  # 1.1 MB, four times the disk
+    with pytest.raises(DownloadError, match=f"no space left on device while writing {installed.parent}/"):
+        download(UPSTREAM, str(installed), sha, mirror_url=mirror.url, **FAST)
+    assert mirror.requests.count(MIRROR_PATH) == 1, "retried a download that cannot fit"
+    assert installed.read_bytes() == b"old working version"
+    assert leftovers(installed.parent) == []
 
 
 def signed(mirror: MirrorServer, key: Key, content: bytes, faked_time: str = "") -> str:
