@@ -14,6 +14,10 @@ PINS = $(shell cat $(1) requirements/constraints.txt | sha256sum | cut -c1-12)
 RUNTIME := $(VENV)/.runtime-$(call PINS,requirements/runtime.txt)
 TOOLCHAIN := $(VENV)/.toolchain-$(call PINS,requirements/runtime.txt requirements/toolchain.txt)
 COLLECTION_LINK := .collections/ansible_collections/smdev/workstation
+# checkov (the IaC scanner of `make lint`) has a venv of its own: its hundred
+# pinned dependencies would fight the toolchain's.
+CHECKOV_VENV := .venv-checkov
+CHECKOV := $(CHECKOV_VENV)/.checkov-$(shell cat requirements/checkov.txt requirements/checkov-constraints.txt | sha256sum | cut -c1-12)
 # Ask for the sudo password only where sudo needs one (-k: a password cached
 # for this terminal does not count, ansible's sudo runs without it).
 BECOME = $(shell [ "$$(id -u)" = 0 ] || sudo -k -n true 2>/dev/null || echo --ask-become-pass)
@@ -37,12 +41,18 @@ $(TOOLCHAIN): $(RUNTIME) requirements/toolchain.txt
 		-r requirements/toolchain.txt -c requirements/constraints.txt
 	@rm -f $(VENV)/.toolchain-* && touch $@
 
+$(CHECKOV): requirements/checkov.txt requirements/checkov-constraints.txt
+	@scripts/ensure-venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --no-compile --disable-pip-version-check \
+		-r requirements/checkov.txt -c requirements/checkov-constraints.txt
+	@rm -f $(CHECKOV_VENV)/.checkov-* && touch $@
+
 $(COLLECTION_LINK):
 	@mkdir -p $(@D) && ln -sfn ../../.. $@
 
 runtime: $(RUNTIME) $(COLLECTION_LINK)
 
-toolchain: $(TOOLCHAIN) $(COLLECTION_LINK)  ## Install the pinned control-node toolchain into .venv
+toolchain: $(TOOLCHAIN) $(CHECKOV) $(COLLECTION_LINK)  ## Install the pinned control-node toolchain into .venv
 
 laptop: runtime  ## Set up this machine: runs playbooks/laptop.yml against localhost
 	ansible-playbook playbooks/laptop.yml $(BECOME) $(ARGS)
@@ -58,7 +68,7 @@ test: toolchain  ## Lint, unit tests, then every molecule scenario on every plat
 bench: toolchain  ## Time a fresh laptop's converge, no-op re-run and --check against plain commands
 	python -m tests.harness.bench $(ARGS)
 
-lint: toolchain  ## yamllint, ansible-lint (production profile), ruff, role README check
+lint: toolchain  ## yamllint, ansible-lint (production profile), ruff, role README check, checkov
 	python -m tests.harness.run --only lint $(ARGS)
 
 docs: toolchain  ## Regenerate the role README variable tables from argument_specs

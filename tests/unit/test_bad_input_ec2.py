@@ -60,6 +60,8 @@ BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
     ({"ec2_vm_idle_alarm_periods": 0}, "ec2_vm_idle_alarm_periods"),
     ({"ec2_vm_idle_alarm_period_seconds": 90}, "ec2_vm_idle_alarm_period_seconds"),
     ({"ec2_vm_endpoint_url": "localhost:5000"}, "ec2_vm_endpoint_url"),
+    ({"ec2_vm_checkip_url": "http://checkip.amazonaws.com"}, "ec2_vm_checkip_url"),
+    ({"ec2_vm_checkip_url": "checkip.amazonaws.com"}, "ec2_vm_checkip_url"),
     ({"ec2_vm_extra_tags": ["team=ml"]}, "ec2_vm_extra_tags"),
     ({"ssm_ssh_host_alias": "dev box"}, "ssm_ssh_host_alias"),
     ({"ssm_ssh_host_alias": "*"}, "ssm_ssh_host_alias"),
