@@ -7,11 +7,14 @@ planted passwords must not appear, whether the URL is accepted or refused.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.unit.localhost_role import run_role
+from ansible_collections.smdev.workstation.plugins.test.url import url_with_password
+from tests.unit.localhost_role import ROOT, run_role
 
 PROXY_PASSWORD = "Pr0xyS3cret"  # noqa: S105 - planted, to be looked for in the output
 INDEX_TOKEN = "IndexT0ken42"  # noqa: S105 - planted, to be looked for in the output
@@ -144,3 +147,50 @@ def test_verified_download_never_shows_a_password_in_a_url(tmp_path: Path) -> No
     assert "http://bob:********@127.0.0.1:9/smdev/downloads.example.org/tool.tar.gz" in output, output
     assert "mirror_url: http://bob:********@127.0.0.1:9/smdev" in output, output  # the echoed arguments
     assert INDEX_TOKEN not in output
+
+
+SECRET_VARIABLES = ("workstation_pip_index_url", "workstation_proxy")
+# Keys whose values Ansible never prints: what remains is what a result or --diff may show.
+UNPRINTED_KEYS = {"name", "when", "no_log", "environment", "loop_control", "tags", "register", "changed_when",
+                  "failed_when", "become", "become_user", "check_mode"}
+
+
+def tasks_passing_secrets() -> list[tuple[str, dict[str, object]]]:
+    """Every role task whose arguments, or the template it renders, hold a URL that may carry a password."""
+    found = []
+
+    def walk(tasks: list[dict[str, object]] | None, path: Path) -> None:
+        for task in tasks or []:
+            for section in ("block", "rescue", "always"):
+                walk(task.get(section), path)  # type: ignore[arg-type]
+            if "block" in task:
+                continue
+            text = yaml.safe_dump({key: value for key, value in task.items() if key not in UNPRINTED_KEYS})
+            for template in re.findall(r"[\w.-]+\.j2", text):
+                source = path.parents[1] / "templates" / template
+                text += source.read_text() if source.exists() else ""
+            if any(variable in text for variable in SECRET_VARIABLES):
+                found.append((f"{path.relative_to(ROOT)}: {task.get('name')}", task))
+
+    for path in sorted((ROOT / "roles").glob("*/tasks/*.yml")):
+        walk(yaml.safe_load(path.read_text()), path)
+    return found
+
+
+def test_every_task_that_passes_a_url_with_a_possible_password_is_no_log_or_masks_it() -> None:
+    """A static guard for new tasks: no_log (conditional on a password), or validation that masks it itself."""
+    found = tasks_passing_secrets()
+    assert len(found) >= 6, found  # the proxy and index files, pip.conf, Pipenv's shell settings, the Pipfile
+    for where, task in found:
+        if "smdev.workstation.validate_role_input" in task:
+            continue  # its messages mask the password (test_a_refused_url_is_named_with_its_password_masked)
+        assert "no_log" in task, f"{where} passes a URL that may carry a password without no_log"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [("https://u:p@host/simple", True), ("http://alice:s3cret@proxy:3128", True), ("https://token@host/simple", False),
+     ("https://host/simple", False), ("", False), ("http://[::1", False)],
+)
+def test_url_with_password(url: str, expected: bool) -> None:
+    assert url_with_password(url) is expected
