@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shlex
 from pathlib import Path
 from typing import Any
@@ -68,11 +69,14 @@ def work(host: Any) -> str:
 
 @pytest.fixture(scope="module")
 def interpreter(host: Any) -> str:
-    """The Python VS Code is configured with: the workspace venv's."""
-    settings = host.run(f"python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))"
-                        f"[\"python.defaultInterpreterPath\"])' {SETTINGS}")
-    assert settings.rc == 0, settings.stderr
-    return settings.stdout.strip()
+    """The Python VS Code is configured with: the workspace venv's.
+
+    settings.json is JSONC (dev's own comments stay in it: test_user_data.py), so not json.load.
+    """
+    settings = host.file(SETTINGS).content_string
+    found = re.search(r'^\s*"python\.defaultInterpreterPath"\s*:\s*"([^"]*)"', settings, re.M)
+    assert found, f"no python.defaultInterpreterPath in {SETTINGS}:\n{settings}"
+    return found.group(1)
 
 
 def test_vscode_is_configured_with_the_workspace_interpreter(interpreter: str) -> None:
