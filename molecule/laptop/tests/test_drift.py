@@ -9,6 +9,7 @@ which role must report the correction).
 
 from __future__ import annotations
 
+import difflib
 import json
 import shlex
 import time
@@ -20,6 +21,8 @@ import pytest
 PASSWORD = "dev"  # noqa: S105 - the throwaway container account's sudo password
 RUNNER = "/usr/local/sbin/smdev-drift"
 LOCK = "/run/smdev-drift.lock"
+TIMER_UNIT = "/etc/systemd/system/smdev-drift.timer"
+UNITS_TASK = "Ensure the drift service and timer units are installed"
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,9 @@ BREAKS = [
           "smdev-parity ~/sagemaker"),
     # A profile deleted from ~/.aws/config by hand (molecule/laptop/vars/user.yml configures it).
     Break("aws_sso", "Ensure each profile's keys are set in ~/.aws/config (other keys are kept)",
-          "runuser -u dev -- python3 -c " + shlex.quote(
-              "import configparser, os; path = os.path.expanduser('~dev/.aws/config');"
-              " config = configparser.RawConfigParser(); config.read(path);"
-              " assert config.remove_section('profile acme-dev'); config.write(open(path, 'w'))"),
+          # (sed, not configparser: that would drop dev's comments, which test_user_data.py looks for)
+          "runuser -u dev -- sed -i '/^\\[profile acme-dev\\]/,/^\\[/{/^\\[profile acme-dev\\]/d;/^\\[/!d}'"
+          " /home/dev/.aws/config",
           "python3 -c " + shlex.quote(
               "import configparser, os; config = configparser.RawConfigParser();"
               " config.read(os.path.expanduser('~/.aws/config'));"
@@ -121,9 +123,40 @@ def test_each_break_is_real(host: Any, login_shell: Any, broken: Break) -> None:
     assert login_shell(broken.repaired).rc != 0, f"breaking did not break: {broken.do}"
 
 
+# Holds dpkg's frontend lock (as apt and dpkg take it: fcntl) from before the run starts until the
+# run has been in common's apt task for HOLD_AFTER_APT s, as unattended-upgrades might on a fresh laptop.
+HOLD_AFTER_APT = 15
+LOCK_HOLDER = f"""
+import fcntl, subprocess, sys, time
+lock = open("/var/lib/dpkg/lock-frontend", "w")
+fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+log = open("/run/smdev-test-dpkg-lock", "w", buffering=1)
+log.write("held\\n")
+banner = "TASK [smdev.workstation.common : {BREAKS[0].task}]"
+for _ in range(600):
+    journal = subprocess.run(["journalctl", "-u", "smdev-drift.service", "--since", sys.argv[1], "-o", "cat"],
+                             capture_output=True, text=True).stdout
+    if banner in journal:
+        time.sleep({HOLD_AFTER_APT})
+        log.write("released while the apt task waited\\n")
+        break
+    time.sleep(1)
+"""
+
+
+@pytest.mark.fault
 def test_a_correct_run_repairs_every_break_and_reports_exactly_those(host: Any, login_shell: Any) -> None:
+    """...while another process holds dpkg's lock when the run needs apt: the run waits, then installs."""
+    since = as_root(host, "date '+%Y-%m-%d %H:%M:%S'").stdout.strip()
+    as_root(host, f"nohup python3 -c {shlex.quote(LOCK_HOLDER)} {shlex.quote(since)} >/dev/null 2>&1 &")
+    deadline = time.monotonic() + 30
+    while "held" not in as_root(host, "cat /run/smdev-test-dpkg-lock 2>/dev/null").stdout:
+        assert time.monotonic() < deadline, "the lock holder never took dpkg's lock"
+        time.sleep(0.5)
     result = start_service(host)
     assert result.rc == 0, result.stdout + result.stderr
+    holder = as_root(host, "cat /run/smdev-test-dpkg-lock").stdout
+    assert "released while the apt task waited" in holder, f"the run never met the held lock: {holder}"
     for broken in BREAKS:
         assert login_shell(broken.repaired).rc == 0, f"not repaired: {broken.do}"
     rc, info = status(login_shell)
@@ -143,9 +176,24 @@ def test_a_second_run_corrects_nothing(host: Any, login_shell: Any) -> None:
     assert info["last_run"]["counts"]["corrected"] == 0, info["last_run"]["changed"]
 
 
+def edit_lines(diff: dict[str, str]) -> list[str]:
+    """The lines a diff's before and after differ in, as -old and +new."""
+    lines = difflib.unified_diff(diff["before"].splitlines(), diff["after"].splitlines(), lineterm="", n=0)
+    return [line for line in lines if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
 def test_report_mode_reports_a_break_and_a_second_start_waits_its_turn(host: Any, login_shell: Any) -> None:
+    """--check --diff (report mode) after a package removal and a hand edit: it shows those, and only those."""
     broken = BREAKS[0]
     as_root(host, broken.do)
+    as_root(host, f"sed -i 's/^OnCalendar=daily$/OnCalendar=hourly/' {TIMER_UNIT}")
+    try:
+        report_run_sees_exactly_the_edits(host, login_shell, broken)
+    finally:
+        as_root(host, f"sed -i 's/^OnCalendar=hourly$/OnCalendar=daily/' {TIMER_UNIT}")
+
+
+def report_run_sees_exactly_the_edits(host: Any, login_shell: Any, broken: Break) -> None:
     as_root(host, f"systemd-run --unit smdev-drift-report-test {RUNNER} --report")
     deadline = time.monotonic() + 60
     while as_root(host, f"flock --nonblock {LOCK} true").rc == 0:
@@ -160,11 +208,16 @@ def test_report_mode_reports_a_break_and_a_second_start_waits_its_turn(host: Any
     assert rc == 0
     assert run["mode"] == "report"
     assert run["check_mode"] is True
-    assert (broken.role, broken.task) in corrections(run)
+    assert corrections(run) == {(broken.role, broken.task), ("drift", UNITS_TASK)}
+    [units] = [t for t in run["changed"] if t["task"] == UNITS_TASK]
+    [[diff]] = units["diff"]  # the loop's one changed item: the timer
+    assert edit_lines(diff) == ["-OnCalendar=hourly", "+OnCalendar=daily"]
     assert run["counts"]["corrected"] == 0
     assert login_shell(broken.repaired).rc != 0, "report mode repaired the break"
+    assert "OnCalendar=hourly" in host.file(TIMER_UNIT).content_string, "report mode undid the hand edit"
 
 
+@pytest.mark.fault
 def test_a_failed_run_shows_in_smdev_status_and_the_journal(host: Any, login_shell: Any) -> None:
     """unzip is still removed; an apt pin now forbids installing it again, so the run fails."""
     as_root(host, "printf 'Package: unzip\\nPin: release *\\nPin-Priority: -1\\n' > /etc/apt/preferences.d/no-unzip")
