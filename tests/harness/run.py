@@ -51,19 +51,28 @@ NEEDS_PYTHON_CACHE = ("laptop", NEWCOMER, "ec2")  # ec2: its configure play has 
 # scenario on Debian 12, and on Ubuntu 24.04 the newcomer's `make laptop`
 # (converge, re-run, --check), whose container then passes the laptop
 # scenario's own tests (molecule/laptop/tests), as dev.
-SCENARIO_PLATFORMS = {"laptop": ("debian12",), "ec2": ("ubuntu2404",)}
+SCENARIO_PLATFORMS = {"laptop": ("debian12",), "ec2": ("ubuntu2404",), "common": ("ubuntu2404",)}
 # Why a scenario skips a platform, printed as a NOT RUN line. The ec2 scenario
 # converges the laptop's roles (the laptop scenario proves them on Debian 12)
 # with the ec2 profile; it runs once, on the default AMI's Ubuntu 24.04, which
 # keeps `make test` in its budget. `--scenario ec2 --platform debian12` runs it there.
+# Likewise the common scenario: every whole-playbook run converges common (the
+# laptop scenario on Debian 12, the newcomer and ec2 on Ubuntu 24.04); what
+# only this scenario adds (a proxy with a password: its files, who can read
+# them) has no distribution-specific task, so it runs once.
 SCENARIO_PLATFORM_REASONS = {
     "laptop": "the newcomer's `make laptop` converges the whole playbook there",
     "ec2": "the VM's default AMI is Ubuntu 24.04 and the laptop scenario converges its roles on debian12",
+    "common": "the laptop scenario converges common on debian12; only the proxy's password files are common's own",
 }
 # ...except the drift tests: they start four full playbook runs through the
 # timer (about 450 s); the timer, its lock and its reports do not depend on the
 # distribution, and the newcomer's own re-run already proves changed=0 there.
-NEWCOMER_SKIPS = ("test_drift.py",)
+# And the bad-input run on the converged machine (about 30 s): the playbook
+# stops in its first play's validation, before any distribution-specific task;
+# and the -vvv --check --diff run with planted passwords (about 60 s): what
+# Ansible prints does not depend on the distribution.
+NEWCOMER_SKIPS = ("test_drift.py", "test_bad_input_converged.py", "test_secrets_in_output.py")
 # Lines that say why a run failed (pytest's failures, Ansible's failed tasks), shown
 # before the log's tail: the tail alone is often just molecule's recap.
 # molecule boxes what it runs in "  │ ", so a line may start with that.
@@ -105,12 +114,19 @@ class Tally:
             self.rows.append((name, outcome, seconds))
 
     def proof_line(self) -> str:
-        """Issue 11's summary: bad inputs, faults and user files, as the unit tests tried them."""
+        """Issue 11's summary: bad inputs, faults and user files, as the tests tried them."""
         words = {"bad_input": ("bad inputs tried", "rejected cleanly"), "fault": ("faults injected", "survived"),
                  "user_data": ("merges into user files", "kept the user's content")}
         parts = [f"{self.proofs[proof][0]} {tried}, {self.proofs[proof][1]} {held}"
                  for proof, (tried, held) in words.items() if proof in self.proofs]
-        return "proof (unit tests; the scenarios' own checks are not counted here): " + "; ".join(parts)
+        return "proof (unit tests, the scenarios' marked checks, the newcomer's killed runs): " + "; ".join(parts)
+
+    def merge_proofs(self, proofs: dict[str, list[int]]) -> None:
+        with self.lock:
+            for proof, (tried, held) in proofs.items():
+                counts = self.proofs.setdefault(proof, [0, 0])
+                counts[0] += tried
+                counts[1] += held
 
     def summary(self) -> str:
         line = f"{self.passed} passed, {self.failed} failed"
@@ -209,14 +225,29 @@ def stage_unit(tally: Tally) -> None:
 
 def count_proofs(suite: ET.Element, tally: Tally) -> None:
     """Add the JUnit report's tests with a `proof` property to tally.proofs: [tried, held]."""
-    with tally.lock:
-        for case in suite.iter("testcase"):
-            held = not any(child.tag in ("failure", "error", "skipped") for child in case)
-            for prop in case.iter("property"):
-                if prop.get("name") == "proof":
-                    counts = tally.proofs.setdefault(prop.get("value", "?"), [0, 0])
-                    counts[0] += 1
-                    counts[1] += held
+    proofs: dict[str, list[int]] = {}
+    for case in suite.iter("testcase"):
+        held = not any(child.tag in ("failure", "error", "skipped") for child in case)
+        for prop in case.iter("property"):
+            if prop.get("name") == "proof":
+                counts = proofs.setdefault(prop.get("value", "?"), [0, 0])
+                counts[0] += 1
+                counts[1] += held
+    tally.merge_proofs(proofs)
+
+
+def junit_path(instance: str) -> Path:
+    """Where a scenario's (or the newcomer's) testinfra run writes its JUnit report."""
+    return BUILD / "junit" / f"{instance}.xml"
+
+
+def count_junit_proofs(path: Path, tally: Tally) -> None:
+    """count_proofs of a testinfra run's report, if it got that far."""
+    if path.exists():
+        root = ET.parse(path).getroot()  # noqa: S314 - pytest's own report
+        suite = root if root.tag == "testsuite" else root.find("testsuite")
+        if suite is not None:
+            count_proofs(suite, tally)
 
 
 def scenarios(selected: list[str]) -> list[str]:
@@ -248,11 +279,14 @@ def available_platforms(selected: list[str], tally: Tally, names: list[str]) -> 
     return chosen
 
 
-def run_scenario(scenario: str, platform: images.Platform, env: dict[str, str]) -> tuple[bool, float]:
-    """`molecule test` of one scenario on one platform, logged to build/logs."""
+def run_scenario(scenario: str, platform: images.Platform, env: dict[str, str]) -> tuple[bool, float, dict]:
+    """`molecule test` of one scenario on one platform, logged to build/logs; its JUnit report in build/junit."""
     instance = f"{INSTANCE_PREFIX}{scenario}-{platform.name}"
     subprocess.run(["docker", "rm", "-f", instance], capture_output=True, check=False)
-    job_env = {**env, "MOLECULE_EPHEMERAL_DIRECTORY": str(BUILD / "molecule" / instance)}
+    junit = junit_path(instance)
+    junit.parent.mkdir(parents=True, exist_ok=True)
+    junit.unlink(missing_ok=True)
+    job_env = {**env, "MOLECULE_EPHEMERAL_DIRECTORY": str(BUILD / "molecule" / instance), "SMDEV_JUNIT": str(junit)}
     say(f"scenario {scenario} on {platform.name}: molecule test")
     ok, seconds, log_path = run_logged(
         f"molecule-{instance}",
@@ -261,7 +295,7 @@ def run_scenario(scenario: str, platform: images.Platform, env: dict[str, str]) 
         timeout=SCENARIO_TIMEOUT,
     )
     say(f"scenario {scenario} on {platform.name}: {'passed' if ok else 'FAILED'} in {seconds:.0f} s ({log_path.name})")
-    return ok, seconds
+    return ok, seconds, {}
 
 
 def host_ca_certificates() -> list[str]:
@@ -336,8 +370,10 @@ def stage_molecule(tally: Tally, args: argparse.Namespace, beside: Callable[[], 
                         loud(f"NOT RUN: {what} on {platform.name}, because an earlier scenario failed (--fail-fast)")
                         tally.record(f"{what} on {platform.name} (not run)", None, 0.0)
                         continue
-                    ok, seconds = future.result()
+                    ok, seconds, proofs = future.result()
                     tally.record(f"{what} on {platform.name}", ok, seconds)
+                    tally.merge_proofs(proofs)
+                    count_junit_proofs(junit_path(f"{INSTANCE_PREFIX}{what}-{platform.name}"), tally)
                     if not ok and args.fail_fast:
                         for other in futures:
                             other.cancel()
@@ -367,29 +403,34 @@ def running_beside(work: Callable[[], None] | None) -> Iterator[None]:
         raise errors[0]
 
 
-def after(first: concurrent.futures.Future | None, run: Any, *args: Any) -> tuple[bool, float]:
+def after(first: concurrent.futures.Future | None, run: Any, *args: Any) -> tuple[bool, float, dict]:
     """run(*args) once `first` (the python run that fills the team cache) has ended, pass or fail."""
     if first is not None:
         concurrent.futures.wait([first])
     return run(*args)
 
 
-def run_newcomer(_: str, platform: images.Platform, tag: str, env: dict[str, str]) -> tuple[bool, float]:
+def run_newcomer(_: str, platform: images.Platform, tag: str, env: dict[str, str]) -> tuple[bool, float, dict]:
     """The README's first command, as a new user on a fresh machine (tests/harness/newcomer.py)."""
-    say(f"make laptop as dev on a fresh {platform.name}: converge, re-run and --check must then change nothing;"
+    seeds = ",".join(map(str, newcomer.KILL_SEEDS))
+    say(f"make laptop as dev on a fresh {platform.name}: killed while dpkg runs, then at tasks"
+        f" {newcomer.kill_points()} (seeds {seeds}), then converge; re-run and --check must then change nothing;"
         " then the laptop scenario's tests")
     log_path = LOGS / f"newcomer-{platform.name}.log"
     start = time.monotonic()
-    loud(f"NOT RUN on {platform.name}: molecule/laptop/tests/{', '.join(NEWCOMER_SKIPS)} (drift's timer runs are"
-         " tested by the laptop scenario on debian12 only)")
-    ok = newcomer.run(platform, tag, ROOT, env, log_path, verify=ROOT / "molecule" / "laptop" / "tests",
-                      skip=NEWCOMER_SKIPS)
+    loud(f"NOT RUN on {platform.name}: molecule/laptop/tests/{', '.join(NEWCOMER_SKIPS)} (drift's timer runs, the"
+         " bad-input run and the -vvv secrets run on a converged machine: the laptop scenario on debian12 only)")
+    junit = junit_path(f"{INSTANCE_PREFIX}{NEWCOMER}-{platform.name}")
+    junit.parent.mkdir(parents=True, exist_ok=True)
+    junit.unlink(missing_ok=True)
+    ok, kills = newcomer.run(platform, tag, ROOT, env, log_path, verify=ROOT / "molecule" / "laptop" / "tests",
+                             skip=NEWCOMER_SKIPS, junit=junit)
     seconds = time.monotonic() - start
     if not ok:
         tail = log_path.read_text(errors="replace").splitlines()[-60:]
         loud(f"make laptop on {platform.name} FAILED; last lines of {log_path}:\n" + "\n".join(tail))
     say(f"make laptop on {platform.name}: {'passed' if ok else 'FAILED'} in {seconds:.0f} s")
-    return ok, seconds
+    return ok, seconds, {"fault": kills}
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

@@ -15,7 +15,7 @@ import pytest
 from scripts import role_docs
 from tests.harness import images
 from tests.harness.mirror import MirrorServer
-from tests.harness.run import Tally, count_proofs, running_beside
+from tests.harness.run import Tally, count_junit_proofs, count_proofs, running_beside
 
 
 def test_summary_line_counts_every_outcome() -> None:
@@ -45,6 +45,20 @@ def test_proof_line_counts_what_each_mark_tried_and_what_held() -> None:
     count_proofs(suite, tally)
     assert tally.proofs == {"bad_input": [2, 1], "fault": [1, 1]}
     assert tally.proof_line().endswith("2 bad inputs tried, 1 rejected cleanly; 1 faults injected, 1 survived")
+
+
+def test_scenario_reports_and_the_newcomers_kills_add_to_the_proofs(tmp_path: Path) -> None:
+    report = tmp_path / "laptop-debian12.xml"
+    report.write_text(  # pytest's --junitxml: testsuites around one testsuite
+        '<testsuites><testsuite name="pytest">'
+        '<testcase name="u"><properties><property name="proof" value="user_data"/></properties></testcase>'
+        "</testsuite></testsuites>"
+    )
+    tally = Tally()
+    tally.merge_proofs({"fault": [2, 1]})
+    count_junit_proofs(report, tally)
+    count_junit_proofs(tmp_path / "never-written.xml", tally)  # a scenario that failed before verify
+    assert tally.proofs == {"fault": [2, 1], "user_data": [1, 1]}
 
 
 def test_work_beside_is_waited_for_and_its_error_raised() -> None:

@@ -76,6 +76,7 @@ def test_botocore_resolves_the_sso_profiles(login_shell: Any) -> None:
     assert sessions["lab"]["sso_registration_scopes"] == "sso:account:access"
 
 
+@pytest.mark.user_data
 def test_config_is_merged_not_replaced(as_user: Any) -> None:
     config = as_user.file(CONFIG)
     assert (config.user, config.group, config.mode) == ("dev", "dev", 0o600)
@@ -93,6 +94,7 @@ def test_aws_dir_is_private(as_user: Any) -> None:
     assert (aws_dir.user, aws_dir.mode) == ("dev", 0o700)
 
 
+@pytest.mark.user_data
 def test_backup_holds_the_config_from_before(as_user: Any) -> None:
     backup = as_user.file("/home/dev/.aws/config.before-smdev")
     assert (backup.user, backup.mode) == ("dev", 0o600)
@@ -100,6 +102,7 @@ def test_backup_holds_the_config_from_before(as_user: Any) -> None:
     assert "[profile legacy]" in backup.content_string
 
 
+@pytest.mark.user_data
 def test_credentials_and_sso_cache_are_untouched(as_user: Any) -> None:
     credentials = as_user.file("/home/dev/.aws/credentials")
     assert credentials.content_string.startswith("[legacy]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n")
@@ -124,6 +127,7 @@ def test_sam_cli_from_the_signed_zip_runs_for_dev(login_shell: Any, host: Any) -
     assert (verified.user, verified.group, verified.mode) == ("root", "root", 0o644)
 
 
+@pytest.mark.fault
 def test_refused_releases_left_no_trace_and_the_upgrade_switched(as_user: Any) -> None:
     """side_effect: tampered zip, other key, expired keys and a broken build were each refused
     (each time 2.99.0 kept working); then 2.99.5 was installed beside 2.99.0 and switched to."""

@@ -38,6 +38,7 @@ def test_apt_uses_the_proxy(host: Any) -> None:
     assert 'Acquire::http::Proxy "http://alice:Pr0xyS3cret@proxy.example.test:3128";' in content
 
 
+@pytest.mark.user_data
 def test_pip_index_is_merged_into_devs_own_pip_conf(as_user: Any) -> None:
     pip_conf = as_user.file("/home/dev/.config/pip/pip.conf")
     assert pip_conf.user == "dev"

@@ -7,6 +7,8 @@ import os
 import re
 from typing import Any
 
+import pytest
+
 IMAGE = "smdev-test/busybox:1"
 ROOTFS = "/opt/smdev-test/busybox-rootfs.tar"
 DEV_PASSWORD = "dev"  # noqa: S105 - the test image's sudo password for dev (ansible_become_password)
@@ -76,6 +78,7 @@ def test_a_compose_service_comes_up_and_down(login_shell: Any) -> None:
     assert login_shell(f"{compose} ps --all --quiet").stdout.strip() == ""
 
 
+@pytest.mark.user_data
 def test_daemon_json_keeps_the_users_keys_and_has_ours(host: Any) -> None:
     daemon_json = host.file("/etc/docker/daemon.json")
     assert (daemon_json.user, daemon_json.group, daemon_json.mode) == ("root", "root", 0o644)

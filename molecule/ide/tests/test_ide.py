@@ -61,6 +61,7 @@ def test_apt_accepts_the_signed_repository(host: Any) -> None:
     assert "W:" not in output, output
 
 
+@pytest.mark.user_data
 def test_settings_are_merged_and_devs_own_survive(as_user: Any) -> None:
     settings = as_user.file(SETTINGS)
     assert settings.user == "dev" and settings.mode == 0o600
@@ -144,6 +145,7 @@ def test_language_server_hover_and_completion(login_shell: Any, server: str) -> 
     assert "Estimator" in seen["completion"], seen
 
 
+@pytest.mark.user_data
 def test_smdev_ide_init_copies_templates_and_keeps_existing_files(login_shell: Any, as_user: Any) -> None:
     target = f"{WORK}/new-project"
     run_ok(login_shell, f"rm -rf {target} && mkdir -p {target} && echo '# mine' > {target}/pyproject.toml")

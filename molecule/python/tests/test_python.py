@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 PYTHON = "3.11.2"
 PIPENV = "2026.10.3"
 PYENV_ROOT = "/home/dev/.pyenv"
@@ -84,6 +86,7 @@ def test_dev_owns_pyenv_and_pipx(as_user: Any) -> None:
         assert directory.mode & 0o022 == 0, f"{path} is writable by others: {oct(directory.mode)}"
 
 
+@pytest.mark.user_data
 def test_shell_blocks_are_merged_into_devs_own_files(as_user: Any) -> None:
     bashrc = as_user.file("/home/dev/.bashrc")
     assert bashrc.is_symlink, "the symlinked ~/.bashrc must stay a symlink"
@@ -106,6 +109,7 @@ def test_the_team_cache_holds_the_build_with_its_checksum(as_user: Any) -> None:
     assert f"Python-{PYTHON}-" in listing.stdout
 
 
+@pytest.mark.fault
 def test_refused_caches_left_nothing_behind(as_user: Any) -> None:
     assert not as_user.file(f"{PYENV_ROOT}/versions/3.11.1").exists
     leftovers = as_user.run(f"ls -A {PYENV_ROOT}/versions")
