@@ -6,7 +6,7 @@ README names besides git and python3. `dev` then runs `make laptop` at a
 terminal (pexpect), typing its sudo password at each prompt. The first runs
 are cut short, as a closed laptop lid or a power cut would: each is killed
 (SIGKILL, the run's whole process tree, root's module processes included),
-the first while dpkg installs the base packages, each further one when its
+the first while dpkg unpacks the playbook's first packages, each further one when its
 Nth task starts, N drawn from a seeded random generator (KILL_SEEDS, or
 SMDEV_KILL_SEEDS="3,8" to replay others). The next run must then converge
 (changed > 0), the one after must report changed=0, and so must a run with
@@ -40,8 +40,9 @@ RUN_OPTIONS = [
 USER_FILES = "molecule/laptop/files/user-files.sh"
 PROMPTS = [r"\[sudo\] password for dev: ", r"BECOME password: "]
 TASK_BANNER = r"\nTASK \["
-# Interrupted runs, first to last: one killed while dpkg installs the base
-# packages (dpkg's journal left behind: apt refuses everything until
+# Interrupted runs, first to last: one killed while dpkg unpacks the playbook's
+# first packages (on a fresh Ubuntu 24.04, the apt module installing python3-apt
+# for itself; dpkg's journal left behind: apt refuses everything until
 # `dpkg --configure -a`), then one per seed, killed when the Nth task banner
 # appears, N drawn from the seed (which task that is depends on the playbook:
 # the log names it). A cold converge prints about 225 banners.
