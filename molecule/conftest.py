@@ -10,15 +10,6 @@ from typing import Any
 import pytest
 
 WORKSTATION_USER = "dev"
-PROOFS = ("bad_input", "fault", "user_data")  # as in tests/conftest.py: the marks make test's summary counts
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Record each check's proof mark as a JUnit property, for the harness's summary."""
-    for item in items:
-        for proof in PROOFS:
-            if item.get_closest_marker(proof):
-                item.user_properties.append(("proof", proof))
 
 
 @pytest.fixture

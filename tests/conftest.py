@@ -17,17 +17,6 @@ sys.path.insert(0, str(ROOT / ".collections"))
 
 from tests.harness.mirror import MirrorServer, serve  # noqa: E402
 
-# The marks `make test` sums up at the end (pyproject.toml lists them).
-PROOFS = ("bad_input", "fault", "user_data")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Record each test's proof mark as a JUnit property, for the harness's summary."""
-    for item in items:
-        for proof in PROOFS:
-            if item.get_closest_marker(proof):
-                item.user_properties.append(("proof", proof))
-
 
 @pytest.fixture
 def mirror(tmp_path: Path) -> Iterator[MirrorServer]:
