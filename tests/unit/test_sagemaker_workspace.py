@@ -38,6 +38,7 @@ case "$1" in
   verify) echo "Pipfile.lock out of date" >&2; exit 1 ;;
   lock)
     mkdir -p .venv/bin
+    cp Pipfile Pipfile.seen-by-lock
     echo "Resolving dependencies..." >&2
     echo "ERROR: No matching distribution found for sagemaker==9.9.9" >&2
     echo "Locking Failed!" >&2
@@ -48,7 +49,7 @@ exit 3
 """
 
 
-def run_play(home: Path) -> subprocess.CompletedProcess[str]:
+def run_play(home: Path, **more: object) -> subprocess.CompletedProcess[str]:
     """The role's manifest and workspace tasks only (its main also installs smdev-parity system-wide)."""
     pipenv = home / ".local" / "bin" / "pipenv"
     pipenv.parent.mkdir(parents=True, exist_ok=True)
@@ -58,7 +59,7 @@ def run_play(home: Path) -> subprocess.CompletedProcess[str]:
         "workstation_user": "root", "workstation_user_home": str(home),
         "sagemaker_sdk_workspace": str(home / "sagemaker"), "sagemaker_sdk_release": "v2.14.10",
         "sagemaker_sdk_version": "9.9.9", "sagemaker_sdk_parity_report": False,
-        "pyenv_python_versions": ["3.11.2"],
+        "pyenv_python_versions": ["3.11.2"], **more,
     }
     return localhost_role.run_role("sagemaker_sdk", extra_vars, home, play=PLAY)
 
@@ -96,3 +97,27 @@ def test_an_sdk_version_the_index_lacks_leaves_a_working_workspace_as_it_was(tmp
     assert (workspace / "Pipfile.lock").read_text() == '{"_meta": {}}\n'
     assert (workspace / ".smdev-manifest.json").read_text() == '{"release": "v2.14.10"}\n'
     assert python.exists()
+
+
+TOKEN = "Wk5pT0tlbg"  # noqa: S105 - planted, to be looked for
+
+
+@pytest.mark.user_data
+def test_a_private_index_password_stays_out_of_the_pipfile_and_in_a_private_env_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Pipfile (which users commit) says ${SMDEV_PIP_INDEX_URL}; the workspace's .env, 0600, holds it."""
+    monkeypatch.setenv("ANSIBLE_VERBOSITY", "3")
+    workspace = tmp_path / "sagemaker"
+    workspace.mkdir()
+    (workspace / ".env").write_text("# dev's own\nDATA_BUCKET=s3://acme-data\n")
+    (workspace / ".env").chmod(0o644)
+    result = run_play(tmp_path, workstation_pip_index_url=f"https://ci:{TOKEN}@pypi.example.test/simple/")
+    assert_refused(result)  # the stand-in lock fails: the rescue path, which must not show the token either
+    assert TOKEN not in result.stdout + result.stderr
+    seen = (workspace / "Pipfile.seen-by-lock").read_text()
+    assert 'url = "${SMDEV_PIP_INDEX_URL}"' in seen and TOKEN not in seen, seen
+    env = workspace / ".env"
+    assert env.read_text() == (
+        f"# dev's own\nDATA_BUCKET=s3://acme-data\nSMDEV_PIP_INDEX_URL='https://ci:{TOKEN}@pypi.example.test/simple/'\n")
+    assert env.stat().st_mode & 0o777 == 0o600
