@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.harness import images, mirror, newcomer
+from tests.harness import images, mirror, newcomer, private_index
 from tests.harness.engine import Engine, HarnessError
 from tests.harness.log import loud, say
 
@@ -72,7 +72,7 @@ SCENARIO_PLATFORM_REASONS = {
 # stops in its first play's validation, before any distribution-specific task;
 # and the -vvv --check --diff run with planted passwords (about 60 s): what
 # Ansible prints does not depend on the distribution.
-NEWCOMER_SKIPS = ("test_drift.py", "test_bad_input_converged.py", "test_secrets_in_output.py")
+NEWCOMER_SKIPS = ("test_drift.py", "test_bad_input_converged.py", "test_secrets_in_output.py", "test_private_index.py")
 # Lines that say why a run failed (pytest's failures, Ansible's failed tasks), shown
 # before the log's tail: the tail alone is often just molecule's recap.
 # molecule boxes what it runs in "  │ ", so a line may start with that.
@@ -325,8 +325,11 @@ def stage_molecule(tally: Tally, args: argparse.Namespace, beside: Callable[[], 
         tally.rows.append(("base images", "ready", time.monotonic() - start))
         mirror_root = BUILD / "mirror"
         mirror_env = mirror.fill(mirror_root)
-        with mirror.serve(mirror_root, host=engine.bridge_gateway()) as server:
+        with mirror.serve(mirror_root, host=engine.bridge_gateway()) as server, \
+                private_index.serve(engine.bridge_gateway(), BUILD / "private-index") as index:
             say(f"mirror: {mirror_root} served at {server.url} for the containers")
+            masked = index.url.replace(index.password, "***")
+            say(f"private index: {masked} (https, with a password) for the laptop scenario")
             certificates = host_ca_certificates()
             if certificates:
                 say(f"passing this host's {len(certificates)} extra CA certificate(s) to the scenarios")
@@ -336,6 +339,10 @@ def stage_molecule(tally: Tally, args: argparse.Namespace, beside: Callable[[], 
                 "SMDEV_CA_CERTIFICATES": json.dumps(certificates),
                 # molecule's interpolation has no empty default: always set it.
                 "SMDEV_INSTANCE_PREFIX": INSTANCE_PREFIX,
+                "SMDEV_PRIVATE_INDEX_URL": index.url,
+                "SMDEV_PRIVATE_INDEX_ADDRESS": index.address,
+                "SMDEV_PRIVATE_INDEX_CA": index.ca_pem,
+                "SMDEV_PRIVATE_INDEX_LOG": str(index.log),
                 **mirror_env,
             }
             env.update({f"SMDEV_IMAGE_{name.upper()}": tag for name, tag in tags.items()})
@@ -349,7 +356,8 @@ def stage_molecule(tally: Tally, args: argparse.Namespace, beside: Callable[[], 
                         loud(f"NOT RUN: {s} on {p.name}, because {SCENARIO_PLATFORM_REASONS[s]}"
                              f" (`--scenario {s} --platform {p.name}` runs it)")
             if platforms and (not args.scenario or NEWCOMER in args.scenario):
-                test_env = {k: v for k, v in env.items() if k.startswith("SMDEV_") and not k.startswith("SMDEV_IMAGE")}
+                test_env = {k: v for k, v in env.items() if k.startswith("SMDEV_")
+                            and not k.startswith(("SMDEV_IMAGE", "SMDEV_PRIVATE_INDEX"))}
                 # One platform: the laptop scenario converges the playbook on the other; this
                 # adds what only a newcomer meets (the Makefile, its venv, sudo's prompt, local runs).
                 newcomer_platform = min(platforms, key=lambda p: p.name != NEWCOMER_PLATFORM)
@@ -419,7 +427,8 @@ def run_newcomer(_: str, platform: images.Platform, tag: str, env: dict[str, str
     log_path = LOGS / f"newcomer-{platform.name}.log"
     start = time.monotonic()
     loud(f"NOT RUN on {platform.name}: molecule/laptop/tests/{', '.join(NEWCOMER_SKIPS)} (drift's timer runs, the"
-         " bad-input run and the -vvv secrets run on a converged machine: the laptop scenario on debian12 only)")
+         " bad-input run, the -vvv secrets run on a converged machine, and the private index, which the newcomer's"
+         " public one replaces: the laptop scenario on debian12 only)")
     junit = junit_path(f"{INSTANCE_PREFIX}{NEWCOMER}-{platform.name}")
     junit.parent.mkdir(parents=True, exist_ok=True)
     junit.unlink(missing_ok=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import json
+import ssl
 import threading
 import time
 import urllib.error
@@ -13,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from scripts import role_docs
-from tests.harness import images
+from tests.harness import images, private_index
 from tests.harness.mirror import MirrorServer
 from tests.harness.run import Tally, count_junit_proofs, count_proofs, running_beside
 
@@ -126,3 +129,30 @@ def test_role_docs_replaces_only_the_generated_block() -> None:
     readme = f"# role\n\nprose\n\n{role_docs.BEGIN}\nold\n{role_docs.END}\n\nmore prose\n"
     updated = role_docs.render(readme, "new\n")
     assert updated == f"# role\n\nprose\n\n{role_docs.BEGIN}\nnew\n{role_docs.END}\n\nmore prose\n"
+
+
+def test_private_index_wants_its_password_over_https_and_passes_the_rest_upstream(tmp_path: Path) -> None:
+    """tests/harness/private_index.py, before the laptop scenario relies on it: here with a stand-in upstream."""
+    upstream_root = tmp_path / "upstream" / "simple" / "six"
+    upstream_root.mkdir(parents=True)
+    (upstream_root / "index.html").write_text("<a href='six-1.17.0.tar.gz'>six</a>")
+    upstream = MirrorServer(tmp_path / "upstream")
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    try:
+        with private_index.serve("127.0.0.1", tmp_path / "index", upstream=upstream.url, name="localhost") as index:
+            context = ssl.create_default_context(cadata=index.ca_pem)  # only the run's own CA: it must suffice
+            base = index.url.replace(f"{private_index.USERNAME}:{index.password}@", "")
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(base + "six/", context=context, timeout=10)
+            assert refused.value.code == 401
+            token = base64.b64encode(f"{private_index.USERNAME}:{index.password}".encode()).decode()
+            request = urllib.request.Request(base + "six/", headers={"Authorization": f"Basic {token}"})
+            with urllib.request.urlopen(request, context=context, timeout=10) as answer:
+                assert answer.read() == b"<a href='six-1.17.0.tar.gz'>six</a>"
+            log = [json.loads(line) for line in index.log.read_text().splitlines()]
+            assert [(entry["path"], entry["authorized"]) for entry in log] == [
+                ("/simple/six/", False), ("/simple/six/", True)]
+            assert index.url.startswith(f"https://{private_index.USERNAME}:{index.password}@localhost:")
+    finally:
+        upstream.shutdown()
+        upstream.server_close()
