@@ -10,6 +10,13 @@ from typing import Any
 import pytest
 
 WORKSTATION_USER = "dev"
+SUDO_PASSWORD = "dev"  # noqa: S105 - the throwaway container account's sudo password
+
+
+@pytest.fixture
+def root_shell(host: Any) -> Callable[[str], Any]:
+    """Run a command as root through dev's sudo (the tests connect as dev)."""
+    return lambda command: host.run(f"echo {SUDO_PASSWORD} | sudo -S -p '' bash -c {shlex.quote(command)}")
 
 
 @pytest.fixture

@@ -31,6 +31,8 @@ def test_https_to_pypi_works_for_dev(login_shell: Any) -> None:
 
 def test_tls_clients_use_the_system_bundle_when_cas_are_added(host: Any, login_shell: Any) -> None:
     added = json.loads(os.environ.get("SMDEV_CA_CERTIFICATES") or "[]")
+    # and, in the laptop scenario, the CA of the private index it converges with (vars/user.yml)
+    added += [os.environ["SMDEV_PRIVATE_INDEX_CA"]] if os.environ.get("SMDEV_PRIVATE_INDEX_CA") else []
     bundle = login_shell("printenv REQUESTS_CA_BUNDLE").stdout.strip()
     if added:
         assert bundle == "/etc/ssl/certs/ca-certificates.crt"
