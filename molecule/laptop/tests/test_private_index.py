@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,26 @@ def test_pipenv_in_a_login_shell_has_the_mirror_and_the_workspace_its_source(
     assert 'url = "${SMDEV_PIP_INDEX_URL}"' in pipfile, pipfile
     lock = json.loads(login_shell(f"cat {WORKSPACE}/Pipfile.lock").stdout)
     assert [source["url"] for source in lock["_meta"]["sources"]] == ["${SMDEV_PIP_INDEX_URL}"]
+
+
+def test_devs_own_pipenv_lock_resolves_through_it_with_the_workspaces_env(
+    index: dict[str, Any], login_shell: Callable[..., Any]
+) -> None:
+    """What dev does for a project of their own: the workspace's .env and its kind of source, then `pipenv lock`."""
+    before = len(requests(index))
+    pipfile = ('[[source]]\nurl = "${SMDEV_PIP_INDEX_URL}"\nverify_ssl = true\nname = "pypi"\n\n'
+               '[packages]\nsix = "==1.17.0"\n')
+    project = login_shell(
+        f"d=$(mktemp -d) && cp {WORKSPACE}/.env $d/ && cd $d && printf %s {shlex.quote(pipfile)} > Pipfile"
+        " && pipenv lock < /dev/null > lock.out 2>&1; rc=$?"
+        "; cat lock.out >&2; cat Pipfile.lock; cd / && rm -rf $d; exit $rc")
+    assert project.rc == 0, project.stderr
+    assert index["password"] not in project.stdout + project.stderr
+    lock = json.loads(project.stdout)
+    assert [source["url"] for source in lock["_meta"]["sources"]] == ["${SMDEV_PIP_INDEX_URL}"]
+    assert lock["default"]["six"]["version"] == "==1.17.0"
+    assert {"path": "/simple/six/", "authorized": True} in [
+        {key: entry[key] for key in ("path", "authorized")} for entry in requests(index)[before:]]
 
 
 def test_the_password_is_only_in_files_their_owner_alone_reads(
