@@ -51,7 +51,8 @@ NEEDS_PYTHON_CACHE = ("laptop", NEWCOMER, "ec2")  # ec2: its configure play has 
 # scenario on Debian 12, and on Ubuntu 24.04 the newcomer's `make laptop`
 # (converge, re-run, --check), whose container then passes the laptop
 # scenario's own tests (molecule/laptop/tests), as dev.
-SCENARIO_PLATFORMS = {"laptop": ("debian12",), "ec2": ("ubuntu2404",), "common": ("ubuntu2404",)}
+SCENARIO_PLATFORMS = {"laptop": ("debian12",), "ec2": ("ubuntu2404",), "common": ("ubuntu2404",),
+                      "aws": ("debian12",), "ide": ("ubuntu2404",)}
 # Why a scenario skips a platform, printed as a NOT RUN line. The ec2 scenario
 # converges the laptop's roles (the laptop scenario proves them on Debian 12)
 # with the ec2 profile; it runs once, on the default AMI's Ubuntu 24.04, which
@@ -60,10 +61,22 @@ SCENARIO_PLATFORMS = {"laptop": ("debian12",), "ec2": ("ubuntu2404",), "common":
 # laptop scenario on Debian 12, the newcomer and ec2 on Ubuntu 24.04); what
 # only this scenario adds (a proxy with a password: its files, who can read
 # them) has no distribution-specific task, so it runs once.
+# The aws and ide scenarios too (stop 24: the official run of stop 23 took
+# 2709 s, over the 45 min budget). Both platforms converge their roles in a
+# whole-playbook run, and the tests there use them as dev: on Ubuntu 24.04 the
+# newcomer's (SAM, the IDE's debugger, analysis and hover) and ec2's (the AWS
+# CLI tools, ~/.aws/config); on Debian 12 the laptop scenario's. What only
+# these scenarios add (refused releases, the config and settings merges, the
+# plain project) has no distribution-specific task: aws runs on Debian 12,
+# ide on Ubuntu 24.04.
 SCENARIO_PLATFORM_REASONS = {
     "laptop": "the newcomer's `make laptop` converges the whole playbook there",
     "ec2": "the VM's default AMI is Ubuntu 24.04 and the laptop scenario converges its roles on debian12",
     "common": "the laptop scenario converges common on debian12; only the proxy's password files are common's own",
+    "aws": "the newcomer and ec2 converge its roles on ubuntu2404 and their tests run the AWS CLI tools and SAM;"
+           " only the refused releases and the config merge are this scenario's own",
+    "ide": "the laptop scenario converges ide on debian12 and its tests debug, analyse and hover there;"
+           " only the settings merge and the plain project are this scenario's own",
 }
 # ...except the drift tests: they start four full playbook runs through the
 # timer (about 450 s); the timer, its lock and its reports do not depend on the
