@@ -169,11 +169,17 @@ def test_a_correct_run_repairs_every_break_and_reports_exactly_those(host: Any, 
 
 
 def test_a_second_run_corrects_nothing(host: Any, login_shell: Any) -> None:
+    """...and, as drift_strategy fast says, the run went through Mitogen (smdev.workstation.fast)."""
+    since = as_root(host, "date '+%Y-%m-%d %H:%M:%S'").stdout.strip()
     result = start_service(host)
     assert result.rc == 0, result.stdout + result.stderr
     rc, info = status(login_shell)
     assert rc == 0
     assert info["last_run"]["counts"]["corrected"] == 0, info["last_run"]["changed"]
+    journal = as_root(host, f"journalctl --no-pager -u smdev-drift.service -o cat --since '{since}'").stdout
+    # ansible-core's warning for a strategy not its own: the runner set ANSIBLE_STRATEGY.
+    assert "strategy plugins not included in ansible.builtin" in journal, journal[-3000:]
+    assert "Mitogen is not importable" not in journal, journal[-3000:]
 
 
 def edit_lines(diff: dict[str, str]) -> list[str]:
