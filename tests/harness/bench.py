@@ -4,7 +4,8 @@ On fresh containers of each platform, one run at a time (timings must not share 
 
 1. cold converge of playbooks/laptop.yml (no team cache: CPython is compiled), per role and per task;
 2. the raw baseline: bench/raw-laptop.sh does the same work with plain commands on another fresh container;
-3. a no-op re-run of laptop.yml on the converged container, then a --check run;
+3. a no-op re-run of laptop.yml on the converged container, the drift timer's run (the
+   scheduled no-op, through drift_strategy's strategy), then a --check run;
 4. laptop.yml on a third fresh container, its Python from a team cache packed on the first.
 
 The playbook runs inside the container as `dev` with its sudo password, from the checkout's
@@ -220,6 +221,27 @@ class Bench:
             loud(f"bench {step} on {self.platform.name} FAILED (rc={result.returncode}); see {log}")
         return Run(step, seconds, ok, stats.get("changed"), tasks_of(report))
 
+    def timer_run(self, host: str) -> Run:
+        """The drift timer's run on the converged machine, as systemd starts it (root, drift_strategy's strategy).
+
+        `systemctl start` returns when the oneshot run has ended; smdev-status says what it corrected.
+        """
+        start = time.monotonic()
+        result = subprocess.run(["docker", "exec", host, "systemctl", "start", "smdev-drift.service"],
+                                capture_output=True, text=True, check=False)
+        seconds = time.monotonic() - start
+        status = subprocess.run(["docker", "exec", "-u", images.TEST_USER, host, "bash", "-lc", "smdev-status --json"],
+                                capture_output=True, text=True, check=False)
+        try:
+            last = json.loads(status.stdout)["last_run"]
+            changed, ok = last["counts"]["corrected"], result.returncode == 0 and last["result"] == "ok"
+        except (ValueError, KeyError, TypeError):
+            changed, ok = None, False
+        if not ok:
+            loud(f"bench timer on {self.platform.name} FAILED (rc={result.returncode}): {result.stderr[-500:]}"
+                 f" {status.stdout[-500:]}")
+        return Run("timer", seconds, ok, changed)
+
     def raw(self, converged: str, fresh: str, report: dict[str, Any]) -> Run:
         """bench/raw-laptop.sh as root on a fresh container, timed step by step.
 
@@ -261,6 +283,8 @@ class Bench:
             runs["converge"] = self.playbook("converge", converged, "playbooks/laptop.yml", *no_cache)
             say(f"bench {self.platform.name}: no-op re-run")
             runs["noop"] = self.playbook("noop", converged, "playbooks/laptop.yml", *no_cache)
+            say(f"bench {self.platform.name}: the drift timer's run (nothing to correct)")
+            runs["timer"] = self.timer_run(converged)
             say(f"bench {self.platform.name}: --check run")
             runs["check"] = self.playbook("check", converged, "playbooks/laptop.yml", "--check", *no_cache)
             say(f"bench {self.platform.name}: pack its Python for the team cache")
@@ -296,6 +320,8 @@ def summary(platform: str, runs: dict[str, Run]) -> dict[str, Any]:
         "converge_over_raw": round(converge.seconds / raw.seconds, 2) if raw.ok and raw.seconds else None,
         "noop_s": round(noop.seconds, 1),
         "noop_changed": noop.changed,
+        "timer_s": round(runs["timer"].seconds, 1),
+        "timer_corrected": runs["timer"].changed,
         "check_s": round(runs["check"].seconds, 1),
         "check_changed": runs["check"].changed,
         "cache_converge_s": round(runs["cache"].seconds, 1),
@@ -309,19 +335,25 @@ def summary(platform: str, runs: dict[str, Run]) -> dict[str, Any]:
 def table(rows: list[dict[str, Any]], runs: dict[str, dict[str, Run]]) -> str:
     """The markdown the README quotes: one line per platform, then where the time goes."""
     lines = [
-        "| platform | cold converge | raw baseline | converge / raw | no-op re-run | --check "
-        "| converge with team cache | pyenv role: built / from cache | Python from the cache |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| platform | cold converge | raw baseline | converge / raw | no-op re-run | the timer's no-op run "
+        "| --check | converge with team cache | pyenv role: built / from cache | Python from the cache |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         ratio = f"{row['converge_over_raw']:.2f}x" if row["converge_over_raw"] else "n/a"
         lines.append(
             f"| {row['platform']} | {row['converge_s']:.0f} s | {row['raw_s']:.0f} s | {ratio} "
-            f"| {row['noop_s']:.0f} s (changed={row['noop_changed']}) | {row['check_s']:.0f} s "
+            f"| {row['noop_s']:.0f} s (changed={row['noop_changed']}) "
+            f"| {row['timer_s']:.0f} s (corrected={row['timer_corrected']}) | {row['check_s']:.0f} s "
             f"(changed={row['check_changed']}) | {row['cache_converge_s']:.0f} s "
             f"| {row['pyenv_role_built_s']:.0f} s / {row['pyenv_role_from_cache_s']:.0f} s "
             f"| {row['python_from_cache_s']:.0f} s |"
         )
+    lines.append("")
+    lines.append("No-op re-run: `ansible-playbook playbooks/laptop.yml` as dev, as `make laptop` runs it (Ansible's"
+                 " linear strategy). The timer's no-op run: `systemctl start smdev-drift.service`, the same playbook"
+                 " as root from drift's pinned copy, with drift_strategy's strategy (default `smdev.workstation.fast`,"
+                 " through Mitogen).")
     lines.append("")
     lines.append(f"Targets (issue 10, DESIGN.md): no-op re-run under {NOOP_TARGET_SECONDS:.0f} s; "
                  f"converge within {CONVERGE_TARGET_RATIO}x of the raw baseline; a Python the team cache "
