@@ -6,10 +6,9 @@ the 0.2 s a task takes here). Mitogen keeps one interpreter per target and
 user, with the modules it has loaded. The pinned runtime (requirements/runtime.txt)
 installs it; where it is missing this is plain `linear`, with a warning.
 
-drift's scheduled runs use it (drift_strategy: fast, the default); interactive
-runs stay on Ansible's own linear strategy (ansible.cfg sets none), because
-ansible-core 2.19 prints a deprecation warning for every strategy not its own.
-`ANSIBLE_STRATEGY=smdev.workstation.fast make laptop` uses it for one run.
+The checkout's ansible.cfg selects it (`make laptop`, the user's own runs) and
+drift's runner exports it (drift_strategy: fast, the default).
+ANSIBLE_STRATEGY=ansible.builtin.linear runs the playbook without it.
 """
 
 from __future__ import annotations
@@ -26,6 +25,8 @@ description:
 author: smdev.workstation maintainers
 """
 
+import getpass
+
 from ansible.plugins.strategy.linear import StrategyModule as _Linear
 from ansible.utils.display import Display
 
@@ -40,7 +41,17 @@ else:
 if _MITOGEN_MISSING is None:
 
     class StrategyModule(ansible_mitogen.strategy.StrategyMixin, _Linear):
-        """mitogen_linear."""
+        """mitogen_linear, with the remote user Ansible's own connections assume."""
+
+        def run(self, iterator, play_context):
+            # Without a remote user, Ansible's local and ssh connections act as the
+            # user running Ansible, and skip become when that is the become_user.
+            # Mitogen compares become_user with the unset value and runs sudo even
+            # root to root (and dev to dev): it fails where there is no sudo, and
+            # costs a process where there is. Give it the user Ansible assumes.
+            if not play_context.remote_user:
+                play_context.remote_user = getpass.getuser()
+            return super().run(iterator, play_context)
 
 else:
 
