@@ -4,8 +4,9 @@ On fresh containers of each platform, one run at a time (timings must not share 
 
 1. cold converge of playbooks/laptop.yml (no team cache: CPython is compiled), per role and per task;
 2. the raw baseline: bench/raw-laptop.sh does the same work with plain commands on another fresh container;
-3. a no-op re-run of laptop.yml on the converged container, the drift timer's run (the
-   scheduled no-op, through drift_strategy's strategy), then a --check run;
+3. a no-op re-run of laptop.yml on the converged container (the checkout's ansible.cfg:
+   Mitogen), the same with Ansible's linear strategy (the figure before Mitogen), the drift
+   timer's run (the scheduled no-op, through drift_strategy's strategy), then a --check run;
 4. laptop.yml on a third fresh container, its Python from a team cache packed on the first.
 
 The playbook runs inside the container as `dev` with its sudo password, from the checkout's
@@ -191,13 +192,16 @@ class Bench:
         (LOGS / f"bench-{self.platform.name}-prepare.log").write_text(result.stdout + result.stderr)
         return Run("prepare", time.monotonic() - start, result.returncode == 0)
 
-    def playbook(self, step: str, host: str, playbook: str, *args: str) -> Run:
+    def playbook(self, step: str, host: str, playbook: str, *args: str, strategy: str = "") -> Run:
         """ansible-playbook in the container as dev (connection local, as `make laptop`), timed.
 
+        strategy: ANSIBLE_STRATEGY for this run, else the checkout's ansible.cfg's.
         Its JSON report is kept in build/logs/bench-<platform>-<step>.json.
         """
         env = {key: value for key, value in self.env.items() if key.startswith("SMDEV_")}
         env |= {"ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json", "ANSIBLE_JSON_INDENT": "0"}
+        if strategy:
+            env["ANSIBLE_STRATEGY"] = strategy
         env_args = [item for key, value in env.items() for item in ("-e", f"{key}={value}")]
         start = time.monotonic()
         result = subprocess.run(
@@ -283,6 +287,9 @@ class Bench:
             runs["converge"] = self.playbook("converge", converged, "playbooks/laptop.yml", *no_cache)
             say(f"bench {self.platform.name}: no-op re-run")
             runs["noop"] = self.playbook("noop", converged, "playbooks/laptop.yml", *no_cache)
+            say(f"bench {self.platform.name}: no-op re-run with Ansible's linear strategy (before Mitogen)")
+            runs["noop_linear"] = self.playbook("noop_linear", converged, "playbooks/laptop.yml", *no_cache,
+                                                strategy="ansible.builtin.linear")
             say(f"bench {self.platform.name}: the drift timer's run (nothing to correct)")
             runs["timer"] = self.timer_run(converged)
             say(f"bench {self.platform.name}: --check run")
@@ -320,6 +327,8 @@ def summary(platform: str, runs: dict[str, Run]) -> dict[str, Any]:
         "converge_over_raw": round(converge.seconds / raw.seconds, 2) if raw.ok and raw.seconds else None,
         "noop_s": round(noop.seconds, 1),
         "noop_changed": noop.changed,
+        "noop_linear_s": round(runs["noop_linear"].seconds, 1),
+        "noop_linear_changed": runs["noop_linear"].changed,
         "timer_s": round(runs["timer"].seconds, 1),
         "timer_corrected": runs["timer"].changed,
         "check_s": round(runs["check"].seconds, 1),
@@ -335,23 +344,27 @@ def summary(platform: str, runs: dict[str, Run]) -> dict[str, Any]:
 def table(rows: list[dict[str, Any]], runs: dict[str, dict[str, Run]]) -> str:
     """The markdown the README quotes: one line per platform, then where the time goes."""
     lines = [
-        "| platform | cold converge | raw baseline | converge / raw | no-op re-run | the timer's no-op run "
-        "| --check | converge with team cache | pyenv role: built / from cache | Python from the cache |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| platform | cold converge | raw baseline | converge / raw | no-op re-run | no-op re-run, linear "
+        "| the timer's no-op run | --check | converge with team cache | pyenv role: built / from cache "
+        "| Python from the cache |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         ratio = f"{row['converge_over_raw']:.2f}x" if row["converge_over_raw"] else "n/a"
         lines.append(
             f"| {row['platform']} | {row['converge_s']:.0f} s | {row['raw_s']:.0f} s | {ratio} "
             f"| {row['noop_s']:.0f} s (changed={row['noop_changed']}) "
+            f"| {row['noop_linear_s']:.0f} s (changed={row['noop_linear_changed']}) "
             f"| {row['timer_s']:.0f} s (corrected={row['timer_corrected']}) | {row['check_s']:.0f} s "
             f"(changed={row['check_changed']}) | {row['cache_converge_s']:.0f} s "
             f"| {row['pyenv_role_built_s']:.0f} s / {row['pyenv_role_from_cache_s']:.0f} s "
             f"| {row['python_from_cache_s']:.0f} s |"
         )
     lines.append("")
-    lines.append("No-op re-run: `ansible-playbook playbooks/laptop.yml` as dev, as `make laptop` runs it (Ansible's"
-                 " linear strategy). The timer's no-op run: `systemctl start smdev-drift.service`, the same playbook"
+    lines.append("No-op re-run: `ansible-playbook playbooks/laptop.yml` as dev, as `make laptop` runs it (the"
+                 " checkout's ansible.cfg: `smdev.workstation.fast`, through Mitogen); linear: the same with"
+                 " ANSIBLE_STRATEGY=ansible.builtin.linear. The timer's no-op run: `systemctl start"
+                 " smdev-drift.service`, the same playbook"
                  " as root from drift's pinned copy, with drift_strategy's strategy (default `smdev.workstation.fast`,"
                  " through Mitogen).")
     lines.append("")

@@ -107,12 +107,14 @@ def test_a_missing_command_task_is_named() -> None:
 def test_the_table_has_the_ratio_and_the_targets() -> None:
     tasks = bench.tasks_of(REPORT)
     runs = {name: bench.Run(name, seconds, ok=True, changed=changed, tasks=tasks)
-            for name, seconds, changed in (("converge", 300.0, 13), ("noop", 30.0, 0), ("timer", 12.0, 0),
+            for name, seconds, changed in (("converge", 300.0, 13), ("noop", 14.0, 0), ("noop_linear", 30.0, 0),
+                                           ("timer", 12.0, 0),
                                            ("check", 25.0, 0), ("cache", 200.0, 13))}
     runs["raw"] = bench.Run("raw", 250.0, ok=True, steps={"apt": 60.0, "python": 120.0})
     row = bench.summary("debian12", runs)
     assert row["converge_over_raw"] == 1.2
     markdown = bench.table([row], {"debian12": runs})
-    assert "| debian12 | 300 s | 250 s | 1.20x | 30 s (changed=0) | 12 s (corrected=0) | 25 s (changed=0) |" in markdown
+    assert ("| debian12 | 300 s | 250 s | 1.20x | 14 s (changed=0) | 30 s (changed=0) | 12 s (corrected=0) "
+            "| 25 s (changed=0) |") in markdown
     assert "no-op re-run under 20 s" in markdown
     assert "apt 60 s, python 120 s" in markdown
