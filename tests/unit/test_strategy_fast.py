@@ -93,6 +93,16 @@ def test_become_to_the_user_it_runs_as_needs_no_sudo(tmp_path: Path) -> None:
     assert pids[0] == pids[1], result.stdout
 
 
+def test_the_commands_it_runs_may_use_every_cpu(tmp_path: Path) -> None:
+    """Mitogen alone pins its processes to CPUs and what they start inherits it: on 2 cores, one for CPython's build."""
+    command = "python3 -c 'import os; print(os.getppid(), len(os.sched_getaffinity(0)))'"
+    play = PLAY.replace("sh -c 'echo $PPID'", command)
+    pids, result = run_play(tmp_path, play=play)
+    (first_ppid, cpus), (second_ppid, _) = (pid.split() for pid in pids)
+    assert first_ppid == second_ppid, result.stdout
+    assert int(cpus) == len(os.sched_getaffinity(0)), f"the task's command may use {cpus} CPU(s)\n{result.stdout}"
+
+
 @pytest.mark.fault
 def test_without_mitogen_the_play_runs_as_linear_and_says_why(tmp_path: Path) -> None:
     """A venv without the runtime pins' Mitogen (a stand-in that fails to import shadows it)."""
