@@ -5,7 +5,8 @@ On fresh containers of each platform, one run at a time (timings must not share 
 1. cold converge of playbooks/laptop.yml (no team cache: CPython is compiled), per role and per task;
 2. the raw baseline: bench/raw-laptop.sh does the same work with plain commands on another fresh container;
 3. a no-op re-run of laptop.yml on the converged container (the checkout's ansible.cfg:
-   Mitogen), the same with Ansible's linear strategy (the figure before Mitogen), the drift
+   Mitogen), the same with Ansible's linear strategy (the figure before Mitogen), each
+   NOOP_SAMPLES times (the median counts; the runs' seconds are listed), the drift
    timer's run (the scheduled no-op, through drift_strategy's strategy), then a --check run;
 4. laptop.yml on a third fresh container, its Python from a team cache packed on the first.
 
@@ -50,6 +51,16 @@ TOP_TASKS = 12
 NOOP_TARGET_SECONDS = 20.0
 CONVERGE_TARGET_RATIO = 1.15
 CACHE_INSTALL_TARGET_SECONDS = 30.0  # DESIGN.md: a Python the team cache holds
+# The no-op re-runs are short enough that the host's load moves them by 20% from
+# one run to the next (17 to 25 s on one converged container, 2026-12-06): each
+# is run this many times and the median counts.
+NOOP_SAMPLES = 3
+# Actions Ansible runs in the controller alone: they cost no process on the machine.
+CONTROLLER_ACTIONS = frozenset(
+    f"{prefix}{name}" for prefix in ("", "ansible.builtin.")
+    for name in ("set_fact", "assert", "debug", "fail", "meta", "include_tasks", "import_tasks", "include_role",
+                 "import_role", "include_vars", "validate_argument_spec", "add_host", "group_by", "pause")
+)
 
 
 @dataclass
@@ -60,8 +71,10 @@ class Run:
     seconds: float
     ok: bool
     changed: int | None = None
+    on_machine: int | None = None  # task results (loop items apart) that ran a module on the machine
     tasks: list[tuple[str, str, float]] = field(default_factory=list)  # (role, task, seconds)
     steps: dict[str, float] = field(default_factory=dict)  # the raw script's steps
+    samples: list[float] = field(default_factory=list)  # every run's seconds, when repeated
 
     def by_role(self) -> dict[str, float]:
         roles: dict[str, float] = {}
@@ -87,6 +100,23 @@ def tasks_of(report: dict[str, Any]) -> list[tuple[str, str, float]]:
             role, _, name = task["task"]["name"].rpartition(" : ")
             tasks.append((role.removeprefix("smdev.workstation.") or "play", name, _seconds(task["task"]["duration"])))
     return tasks
+
+
+def on_machine(report: dict[str, Any]) -> int:
+    """How many modules a run started on the machine: every result not skipped, each loop item apart,
+    not counting the actions Ansible answers in the controller (set_fact, assert, include_tasks...).
+
+    Seconds depend on how busy the machine's host is; this count does not, so it compares runs
+    from different days."""
+    count = 0
+    for play in report["plays"]:
+        for task in play["tasks"]:
+            result = task["hosts"].get("localhost")
+            if result is None or result.get("skipped") or result.get("action") in CONTROLLER_ACTIONS:
+                continue
+            items = result.get("results")
+            count += sum(1 for item in items if not item.get("skipped")) if isinstance(items, list) else 1
+    return count
 
 
 def results_of(report: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -223,7 +253,18 @@ class Bench:
         ok = result.returncode == 0 and not stats.get("failures") and not stats.get("unreachable")
         if not ok:
             loud(f"bench {step} on {self.platform.name} FAILED (rc={result.returncode}); see {log}")
-        return Run(step, seconds, ok, stats.get("changed"), tasks_of(report))
+        return Run(step, seconds, ok, stats.get("changed"), on_machine(report), tasks_of(report))
+
+    def repeated(self, step: str, host: str, *args: str, strategy: str = "") -> Run:
+        """A no-op re-run NOOP_SAMPLES times: the median run, with every run's seconds."""
+        runs = [self.playbook(step if sample == 1 else f"{step}-{sample}", host, "playbooks/laptop.yml", *args,
+                              strategy=strategy)
+                for sample in range(1, NOOP_SAMPLES + 1)]
+        median = sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
+        median.samples = [round(run.seconds, 1) for run in runs]
+        median.ok = all(run.ok for run in runs)
+        median.changed = max((run.changed for run in runs), key=lambda changed: changed or 0)
+        return median
 
     def timer_run(self, host: str) -> Run:
         """The drift timer's run on the converged machine, as systemd starts it (root, drift_strategy's strategy).
@@ -286,9 +327,9 @@ class Bench:
             say(f"bench {self.platform.name}: cold converge (no team cache: CPython is compiled)")
             runs["converge"] = self.playbook("converge", converged, "playbooks/laptop.yml", *no_cache)
             say(f"bench {self.platform.name}: no-op re-run")
-            runs["noop"] = self.playbook("noop", converged, "playbooks/laptop.yml", *no_cache)
+            runs["noop"] = self.repeated("noop", converged, *no_cache)
             say(f"bench {self.platform.name}: no-op re-run with Ansible's linear strategy (before Mitogen)")
-            runs["noop_linear"] = self.playbook("noop_linear", converged, "playbooks/laptop.yml", *no_cache,
+            runs["noop_linear"] = self.repeated("noop_linear", converged, *no_cache,
                                                 strategy="ansible.builtin.linear")
             say(f"bench {self.platform.name}: the drift timer's run (nothing to correct)")
             runs["timer"] = self.timer_run(converged)
@@ -327,6 +368,10 @@ def summary(platform: str, runs: dict[str, Run]) -> dict[str, Any]:
         "converge_over_raw": round(converge.seconds / raw.seconds, 2) if raw.ok and raw.seconds else None,
         "noop_s": round(noop.seconds, 1),
         "noop_changed": noop.changed,
+        "noop_samples_s": noop.samples,
+        "noop_linear_samples_s": runs["noop_linear"].samples,
+        "noop_on_machine": noop.on_machine,
+        "noop_linear_on_machine": runs["noop_linear"].on_machine,
         "noop_linear_s": round(runs["noop_linear"].seconds, 1),
         "noop_linear_changed": runs["noop_linear"].changed,
         "timer_s": round(runs["timer"].seconds, 1),
@@ -339,6 +384,10 @@ def summary(platform: str, runs: dict[str, Run]) -> dict[str, Any]:
         "python_from_cache_s": round(from_cache, 1),
         "all_ok": all(run.ok for run in runs.values()),
     }
+
+
+def _seconds_list(samples: list[float]) -> str:
+    return ", ".join(f"{seconds:.1f}" for seconds in samples) + " s"
 
 
 def table(rows: list[dict[str, Any]], runs: dict[str, dict[str, Run]]) -> str:
@@ -367,6 +416,13 @@ def table(rows: list[dict[str, Any]], runs: dict[str, dict[str, Run]]) -> str:
                  " smdev-drift.service`, the same playbook"
                  " as root from drift's pinned copy, with drift_strategy's strategy (default `smdev.workstation.fast`,"
                  " through Mitogen).")
+    lines.append("")
+    for row in rows:
+        lines.append(f"{row['platform']}: the no-op re-runs took {_seconds_list(row['noop_samples_s'])}"
+                     f" ({_seconds_list(row['noop_linear_samples_s'])} with linear); the table gives the median.")
+        lines.append(f"{row['platform']}: the no-op re-run started {row['noop_on_machine']} modules on the machine"
+                     f" ({row['noop_linear_on_machine']} with linear); a count that, unlike seconds, does not"
+                     " depend on how busy the machine's host is.")
     lines.append("")
     lines.append(f"Targets (issue 10, DESIGN.md): no-op re-run under {NOOP_TARGET_SECONDS:.0f} s; "
                  f"converge within {CONVERGE_TARGET_RATIO}x of the raw baseline; a Python the team cache "
@@ -412,6 +468,7 @@ def main(argv: list[str]) -> int:
     markdown = table(rows, all_runs)
     (RESULTS / "results.json").write_text(json.dumps({"summary": rows, "runs": {
         platform: {step: {"seconds": round(run.seconds, 1), "ok": run.ok, "changed": run.changed,
+                          "on_machine": run.on_machine,
                           "by_role": {role: round(t, 1) for role, t in run.by_role().items()},
                           "slowest_tasks": [[role, task, round(t, 1)] for role, task, t in run.slowest(30)],
                           "steps": run.steps} for step, run in platform_runs.items()}

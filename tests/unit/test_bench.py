@@ -106,11 +106,12 @@ def test_a_missing_command_task_is_named() -> None:
 
 def test_the_table_has_the_ratio_and_the_targets() -> None:
     tasks = bench.tasks_of(REPORT)
-    runs = {name: bench.Run(name, seconds, ok=True, changed=changed, tasks=tasks)
+    runs = {name: bench.Run(name, seconds, ok=True, changed=changed, on_machine=150, tasks=tasks)
             for name, seconds, changed in (("converge", 300.0, 13), ("noop", 14.0, 0), ("noop_linear", 30.0, 0),
                                            ("timer", 12.0, 0),
                                            ("check", 25.0, 0), ("cache", 200.0, 13))}
     runs["raw"] = bench.Run("raw", 250.0, ok=True, steps={"apt": 60.0, "python": 120.0})
+    runs["noop"].samples, runs["noop_linear"].samples = [14.0, 13.2, 16.0], [30.0, 29.0, 31.5]
     row = bench.summary("debian12", runs)
     assert row["converge_over_raw"] == 1.2
     markdown = bench.table([row], {"debian12": runs})
@@ -118,3 +119,38 @@ def test_the_table_has_the_ratio_and_the_targets() -> None:
             "| 25 s (changed=0) |") in markdown
     assert "no-op re-run under 20 s" in markdown
     assert "apt 60 s, python 120 s" in markdown
+    assert "no-op re-runs took 14.0, 13.2, 16.0 s (30.0, 29.0, 31.5 s with linear)" in markdown
+    assert "debian12: the no-op re-run started 150 modules on the machine (150 with linear)" in markdown
+
+
+def test_modules_on_the_machine_count_loop_items_and_leave_out_skips_and_the_controllers_own() -> None:
+    report = {"plays": [{"tasks": [
+        _task("Validate every role's input", "00:00", "00:01", {"action": "ansible.builtin.assert"}),
+        _task("common : Probe", "00:01", "00:02", {"action": "ansible.builtin.command", "changed": False}),
+        _task("common : Not this time", "00:02", "00:03", {"action": "ansible.builtin.apt", "skipped": True}),
+        _task("common : Remember", "00:03", "00:04", {"action": "set_fact"}),
+        _task("ide : Links", "00:04", "00:05", {"action": "ansible.builtin.file", "results": [
+            {"changed": False}, {"skipped": True}, {"changed": True}]}),
+        _task("ide : Includes", "00:05", "00:06", {"action": "ansible.builtin.include_tasks"}),
+        {"task": {"name": "other host", "duration": {"start": "2026-12-05T04:00:06Z"}}, "hosts": {}},
+    ]}]}
+    assert bench.on_machine(report) == 3  # the probe, and two of the three links
+
+
+def test_a_repeated_no_op_counts_its_median_run_and_fails_if_any_run_did(monkeypatch: pytest.MonkeyPatch) -> None:
+    seconds = iter([21.0, 17.0, 19.0])
+    oks = iter([True, True, False])
+    changed = iter([0, 0, 2])
+    steps: list[str] = []
+
+    def playbook(step: str, host: str, playbook: str, *args: str, strategy: str = "") -> bench.Run:
+        steps.append(step)
+        return bench.Run(step, next(seconds), ok=next(oks), changed=next(changed))
+
+    runner = bench.Bench.__new__(bench.Bench)
+    monkeypatch.setattr(runner, "playbook", playbook)
+    run = runner.repeated("noop", "host")
+    assert steps == ["noop", "noop-2", "noop-3"]  # each run keeps its own log
+    assert (run.seconds, run.samples) == (19.0, [21.0, 17.0, 19.0])
+    assert not run.ok
+    assert run.changed == 2
