@@ -9,8 +9,8 @@ not mismatches: packages the release pins that are installed at another
 version although we did not pin them (extra; pin them with
 sagemaker_sdk_packages to make them count), and pins that had to differ from
 SageMaker because PyPI's metadata forbids its versions together (adjusted).
-Prints a table, or JSON with --json; exits 1 on any mismatch, 2 when it cannot
-look.
+Prints a table, or JSON with --json (the report's fields, and the table as
+"table"); exits 1 on any mismatch, 2 when it cannot look.
 
 Standard library only: it runs with whatever python3 the machine has.
 """
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", type=Path, help=f"manifest file (default: <workspace>/{MANIFEST_NAME})")
     parser.add_argument("--python", type=Path, help="interpreter to inspect (default: <workspace>/.venv/bin/python)")
     parser.add_argument("--strict-python", action="store_true", help="compare the Python patch version too")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--json", action="store_true", help="machine-readable output (with the table as \"table\")")
     args = parser.parse_args(argv)
     manifest_path = args.manifest or args.workspace / MANIFEST_NAME
     python = args.python or args.workspace / ".venv" / "bin" / "python"
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"smdev-parity: cannot check: {error}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps({**asdict(report), "mismatches": report.mismatches}, indent=2))
+        print(json.dumps({**asdict(report), "mismatches": report.mismatches, "table": table(report)}, indent=2))
     else:
         print(table(report))
     return 1 if report.mismatches else 0
