@@ -52,7 +52,7 @@ NOOP_TARGET_SECONDS = 20.0
 CONVERGE_TARGET_RATIO = 1.15
 CACHE_INSTALL_TARGET_SECONDS = 30.0  # DESIGN.md: a Python the team cache holds
 # The no-op re-runs are short enough that the host's load moves them by 20% from
-# one run to the next (17 to 25 s on one converged container, 2026-12-06): each
+# one run to the next (13.6 to 22.6 s on one converged container, 2026-12-06): each
 # is run this many times and the median counts.
 NOOP_SAMPLES = 3
 # Actions Ansible runs in the controller alone: they cost no process on the machine.
